@@ -1,0 +1,33 @@
+# A newcomer needs only `make run` and `make test`: both create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+INSTALLED := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: run test clean
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "The tracker needs Python 3.11 or newer; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# axe-core (the accessibility checker the browser tests run) comes from the npm registry.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the browser tests' accessibility checks will be skipped"; fi
+
+run: $(INSTALLED)
+	$(BIN)/tracker db upgrade
+	$(BIN)/tracker demo-data --if-empty
+	$(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
+
+test: $(INSTALLED) $(AXE)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

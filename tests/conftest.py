@@ -1,0 +1,130 @@
+"""Fixtures: one migrated database per run (SQLite, or PostgreSQL from TRACKER_TEST_DATABASE_URL),
+emptied of everything but the reference data after each test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+
+from tests import factories
+from tracker import create_app
+from tracker.config import TestConfig
+from tracker.extensions import db
+from tracker.models import User
+
+#: Shipped with the schema by the first migration; kept between tests.
+REFERENCE_TABLES = {"countries", "tier_placements", "alembic_version"}
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    A request reuses the app context it finds, so without this a test and its requests would share one
+    ``g`` (Flask-Login's current user) and one database session (hiding lazy loads and stale reads).
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TRACKER_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def _drop_everything(url: str) -> None:
+    """Start a PostgreSQL test database from nothing, whatever an earlier run left there."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    _drop_everything(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app(
+        TestConfig,
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_URL": f"file://{instance / 'mail'}",
+            "UPLOAD_DIR": str(instance / "uploads"),
+        },
+    )
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+    yield app
+
+
+def empty_database() -> None:
+    """Delete every row but the reference data, children first."""
+    db.session.remove()
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    with db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app: Flask) -> Iterator[None]:
+    """Each test runs in an app context and leaves only the reference data behind."""
+    with app.app_context():
+        yield
+        empty_database()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def staff() -> User:
+    return factories.user(role="staff")
+
+
+@pytest.fixture
+def admin() -> User:
+    return factories.user(role="admin")
+
+
+@pytest.fixture
+def viewer() -> User:
+    return factories.user(role="viewer")
+
+
+def sign_in(client: FlaskClient, user: User, password: str = factories.PASSWORD) -> None:
+    """Sign in through the real form (CSRF included)."""
+    from tests.html import csrf_token
+
+    token = csrf_token(client.get("/login"))
+    response = client.post("/login", data={"email": user.email, "password": password, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, staff: User) -> FlaskClient:
+    sign_in(client, staff)
+    return client

@@ -1,0 +1,102 @@
+"""Small factories with sensible defaults; each commits, so every client, CLI run and browser sees the rows."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from tracker.auth.passwords import hash_password
+from tracker.extensions import db
+from tracker.models import (
+    Country,
+    Delegate,
+    Delegation,
+    InfoRequest,
+    NeedCategory,
+    RequestKind,
+    Role,
+    StatedNeed,
+    User,
+    Visit,
+)
+
+PASSWORD = "correct horse battery staple"
+_sequence = itertools.count(1)
+
+
+def _save(obj: Any) -> Any:
+    """Commit, load the row back and detach it: the object stays readable whatever later sessions do."""
+    db.session.add(obj)
+    db.session.commit()
+    db.session.refresh(obj)
+    db.session.expunge(obj)
+    return obj
+
+
+def country(iso3: str = "MDA") -> Country:
+    found = db.session.scalar(select(Country).where(Country.iso3 == iso3))
+    assert found is not None, f"no reference country {iso3}"
+    db.session.expunge(found)
+    return found
+
+
+def user(role: str = "staff", **fields: Any) -> User:
+    n = next(_sequence)
+    values = {"email": f"{role}{n}@centre.example", "name": f"{role.title()} Person {n}", "role": Role(role)}
+    values.update(fields)
+    return _save(User(password_hash=hash_password(PASSWORD), **values))
+
+
+def visit(**fields: Any) -> Visit:
+    n = next(_sequence)
+    start = fields.pop("starts_on", date(2025, 3, 10))
+    values = {"title": f"Spring exchange {n}", "starts_on": start, "ends_on": start + timedelta(days=4)}
+    values.update(fields)
+    return _save(Visit(**values))
+
+
+def delegation(**fields: Any) -> Delegation:
+    """A delegation; ``visit``, ``country`` and ``liaison`` may be given as objects or as ``*_id``."""
+    for name in ("visit", "country", "liaison"):
+        if name in fields:
+            fields[f"{name}_id"] = fields.pop(name).id
+    values: dict[str, Any] = {}
+    if "visit_id" not in fields:
+        values["visit_id"] = visit().id
+    if "country_id" not in fields:
+        values["country_id"] = country().id
+    if "liaison_id" not in fields:
+        values["liaison_id"] = user().id
+    values.update(fields)
+    return _save(Delegation(**values))
+
+
+def delegate(delegation_: Delegation, **fields: Any) -> Delegate:
+    n = next(_sequence)
+    values = {"delegation_id": delegation_.id, "name": f"Delegate {n}", "email": f"delegate{n}@ministry.example"}
+    values.update(fields)
+    return _save(Delegate(**values))
+
+
+def need(delegation_: Delegation, **fields: Any) -> StatedNeed:
+    values = {"delegation_id": delegation_.id, "category": NeedCategory.LEGISLATION, "description": "Draft law"}
+    values.update(fields)
+    return _save(StatedNeed(**values))
+
+
+def info_request(delegation_: Delegation | None = None, **fields: Any) -> InfoRequest:
+    delegation_ = delegation_ or delegation()
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "delegation_id": delegation_.id,
+        "kind": RequestKind.DRAFT_LAW_REVIEW,
+        "title": f"Review of the draft law {n}",
+        "due_on": date(2025, 4, 30),
+    }
+    if "owner_id" not in fields:
+        values["owner_id"] = delegation_.liaison_id
+    values.update(fields)
+    return _save(InfoRequest(**values))

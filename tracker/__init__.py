@@ -1,0 +1,40 @@
+"""The exchange-visit follow-up tracker: a Flask app built by ``create_app``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from tracker.config import Config
+from tracker.routing import IdConverter
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, command line. No I/O here."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PROJECT_DIR / "static"),
+    )
+    app.url_map.converters["int"] = IdConverter
+    app.config.from_object(config_class())
+    app.config.update(overrides or {})
+
+    from tracker import cli, database, errors, templating, web  # noqa: F401  (database: SQLite settings)
+    from tracker.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    web.register_blueprints(app)  # before CSRF: who may do something is checked before how it was sent
+    csrf.init_app(app)
+    web.configure_security(app)
+    errors.register_error_pages(app)
+    templating.configure_templates(app)
+    cli.register_commands(app)
+    return app

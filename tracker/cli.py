@@ -1,0 +1,22 @@
+"""The ``tracker`` console script: Flask's command line for this app, plus the commands of each domain."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from tracker import create_app
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.auth.cli import users_cli
+    from tracker.demo.cli import demo_data_command
+    from tracker.exports.cli import export_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(export_cli)
+
+
+def main() -> None:
+    FlaskGroup(create_app=create_app, help="Exchange-visit follow-up tracker.")()

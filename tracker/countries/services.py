@@ -1,0 +1,29 @@
+"""Countries and their tier history, as other domains need them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import Country, Tier, TierPlacement
+
+
+def country_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.session.scalars(select(Country).order_by(Country.name))]
+
+
+def tier_as_of(country_id: int, on: date) -> tuple[Tier | None, int | None]:
+    """The country's tier in the latest report year not after ``on``, and that year.
+
+    The year is the latest report in the history (for any country), not this country's latest row:
+    a country the report did not rate that year gets no tier rather than an older one.
+    """
+    report_year = db.session.scalar(select(func.max(TierPlacement.year)).where(TierPlacement.year <= on.year))
+    if report_year is None:
+        return None, None
+    tier = db.session.scalar(
+        select(TierPlacement.tier).where(TierPlacement.country_id == country_id, TierPlacement.year == report_year)
+    )
+    return tier, (report_year if tier is not None else None)

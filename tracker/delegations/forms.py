@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from tracker.auth.services import staff_choices
+from tracker.clock import today
+from tracker.countries.services import country_choices
+from tracker.forms import FilterForm, VersionedForm
+from tracker.languages import language_choices
+from tracker.models import ContactChannel, DelegationStatus, NeedCategory, Tier
+
+#: The tier select's first option: take the tier from the bundled TIP-report history.
+TIER_FROM_HISTORY = ""
+
+
+class DelegationForm(VersionedForm):
+    country_id = SelectField("Country", coerce=int, validators=[InputRequired()])
+    liaison_id = SelectField("Staff liaison", coerce=int, validators=[InputRequired()])
+    tier = SelectField(
+        "Tier at visit",
+        choices=[(TIER_FROM_HISTORY, "From the TIP report history"), *Tier.choices()],
+        description="Filled from the latest TIP report up to the visit's year; choose a tier to set it by hand.",
+    )
+    status = SelectField("Status", choices=DelegationStatus.choices(), default=DelegationStatus.ACTIVE.value)
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10_000)])
+    submit = SubmitField("Save delegation")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.country_id.choices = country_choices()
+        self.liaison_id.choices = staff_choices()
+
+
+class DelegateForm(VersionedForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    title = StringField("Title or position", validators=[Optional(), Length(max=200)])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+    email = EmailField("Email", validators=[Optional(), Length(max=254), Email(check_deliverability=False)])
+    preferred_language = SelectField("Preferred language", default="en")
+    submit = SubmitField("Save delegate")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.preferred_language.choices = language_choices()
+
+
+class NeedForm(VersionedForm):
+    category = SelectField("Category", choices=NeedCategory.choices())
+    description = TextAreaField(
+        "What they said they need", validators=[DataRequired(), Length(max=5_000)]
+    )
+    submit = SubmitField("Save need")
+
+
+class ContactForm(VersionedForm):
+    contacted_on = DateField("Date of contact", validators=[InputRequired(message="Give the date of the contact.")])
+    channel = SelectField("Channel", choices=ContactChannel.choices())
+    summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=10_000)])
+    submit = SubmitField("Log contact")
+
+    def validate_contacted_on(self, field: DateField) -> None:
+        if field.data and field.data > today():
+            raise ValidationError("A contact cannot be logged for a future date.")
+
+
+class DelegationFilterForm(FilterForm):
+    country = SelectField("Country", coerce=str, validators=[Optional()])
+    tier = SelectField("Tier at visit", choices=[("", "Any tier"), *Tier.choices()], validators=[Optional()])
+    year = IntegerField("Visit year", validators=[Optional(), NumberRange(min=1990, max=2100)])
+    status = SelectField(
+        "Status", choices=[("", "Any status"), *DelegationStatus.choices()], validators=[Optional()]
+    )
+
+    def validate(self, extra_validators: object = None) -> bool:
+        self.country.choices = [("", "Any country"), *((str(i), name) for i, name in country_choices())]
+        return super().validate(extra_validators)

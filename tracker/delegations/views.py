@@ -1,0 +1,233 @@
+"""Delegations: list with filters, add to a visit, detail, edit; delegates, stated needs and contacts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import acting_user
+from tracker.delegations import bp
+from tracker.delegations.forms import (
+    TIER_FROM_HISTORY,
+    ContactForm,
+    DelegateForm,
+    DelegationFilterForm,
+    DelegationForm,
+    NeedForm,
+)
+from tracker.delegations.services import (
+    DuplicateError,
+    apply_delegation_form,
+    create_delegation,
+    log_contact,
+    save_delegate,
+    save_need,
+)
+from tracker.extensions import db
+from tracker.models import (
+    OPEN_STATUSES,
+    ContactLog,
+    Delegate,
+    Delegation,
+    InfoRequest,
+    StatedNeed,
+    TimelineEntry,
+    Visit,
+)
+from tracker.pagination import paginate
+from tracker.saving import commit_or_conflict, flash_conflict
+
+#: How many timeline entries a delegation page shows.
+TIMELINE_LENGTH = 100
+
+
+def open_request_count():  # type: ignore[no-untyped-def]
+    return (
+        select(func.count(InfoRequest.id))
+        .where(InfoRequest.delegation_id == Delegation.id, InfoRequest.status.in_(OPEN_STATUSES))
+        .correlate(Delegation)
+        .scalar_subquery()
+    )
+
+
+def last_contact_date():  # type: ignore[no-untyped-def]
+    return (
+        select(func.max(ContactLog.contacted_on))
+        .where(ContactLog.delegation_id == Delegation.id)
+        .correlate(Delegation)
+        .scalar_subquery()
+    )
+
+
+@bp.get("/delegations/", endpoint="list")
+def list_delegations() -> str:
+    """List delegations, filtered by country, tier at visit, visit year and status."""
+    filters = DelegationFilterForm()
+    query = (
+        select(Delegation, open_request_count().label("open_requests"), last_contact_date().label("last_contact"))
+        .join(Delegation.visit)
+        .options(
+            joinedload(Delegation.country), joinedload(Delegation.liaison), joinedload(Delegation.visit)
+        )
+    )
+    if country := filters.value("country"):
+        query = query.where(Delegation.country_id == int(country))
+    if tier := filters.value("tier"):
+        query = query.where(Delegation.tier == tier)
+    if year := filters.value("year"):
+        query = query.where(Visit.starts_on >= date(year, 1, 1), Visit.starts_on < date(year + 1, 1, 1))
+    if status := filters.value("status"):
+        query = query.where(Delegation.status == status)
+    page = paginate(query.order_by(Visit.starts_on.desc(), Delegation.id.desc()), filters.page_number)
+    return render_template("delegations/list.html", page=page, filters=filters)
+
+
+@bp.route("/visits/<int:visit_id>/delegations/new", methods=["GET", "POST"])
+def add(visit_id: int) -> str | Response:
+    """Add a delegation to a visit; its tier is taken from the TIP-report history unless chosen."""
+    visit = db.get_or_404(Visit, visit_id)
+    form = DelegationForm()
+    if form.validate_on_submit():
+        try:
+            delegation = create_delegation(visit, form, acting_user())
+        except DuplicateError as error:
+            db.session.rollback()
+            form.country_id.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Delegation saved. Record its delegates, stated needs and requests.", "success")
+            return redirect(url_for("delegations.detail", delegation_id=delegation.id))
+    elif not form.is_submitted():
+        form.tier.data = TIER_FROM_HISTORY
+    return render_template("delegations/form.html", form=form, visit=visit, delegation=None)
+
+
+def _load_delegation(delegation_id: int) -> Delegation:
+    return db.first_or_404(
+        select(Delegation)
+        .where(Delegation.id == delegation_id)
+        .options(joinedload(Delegation.visit), joinedload(Delegation.country), joinedload(Delegation.liaison))
+    )
+
+
+@bp.get("/delegations/<int:delegation_id>")
+def detail(delegation_id: int) -> str:
+    """Show a delegation: needs, requests, delegates, contacts and the timeline."""
+    delegation = _load_delegation(delegation_id)
+    delegates = db.session.scalars(
+        select(Delegate).where(Delegate.delegation_id == delegation_id).order_by(Delegate.name)
+    ).all()
+    needs = db.session.scalars(
+        select(StatedNeed).where(StatedNeed.delegation_id == delegation_id).order_by(StatedNeed.id)
+    ).all()
+    requests = db.session.scalars(
+        select(InfoRequest)
+        .where(InfoRequest.delegation_id == delegation_id)
+        .options(joinedload(InfoRequest.owner))
+        .order_by(InfoRequest.due_on, InfoRequest.id)
+    ).all()
+    contacts = db.session.scalars(
+        select(ContactLog)
+        .where(ContactLog.delegation_id == delegation_id)
+        .options(joinedload(ContactLog.logged_by))
+        .order_by(ContactLog.contacted_on.desc(), ContactLog.id.desc())
+    ).all()
+    timeline = db.session.scalars(
+        select(TimelineEntry)
+        .where(TimelineEntry.delegation_id == delegation_id)
+        .options(joinedload(TimelineEntry.actor), joinedload(TimelineEntry.request))
+        .order_by(TimelineEntry.created_at.desc(), TimelineEntry.id.desc())
+        .limit(TIMELINE_LENGTH)
+    ).all()
+    return render_template(
+        "delegations/detail.html",
+        delegation=delegation,
+        delegates=delegates,
+        needs=needs,
+        requests=requests,
+        contacts=contacts,
+        timeline=timeline,
+    )
+
+
+@bp.route("/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
+def edit(delegation_id: int) -> str | Response:
+    """Edit a delegation, including its tier snapshot; a save based on an outdated copy is refused."""
+    delegation = _load_delegation(delegation_id)
+    form = DelegationForm(obj=delegation)
+    if form.validate_on_submit():
+        if form.is_stale(delegation):
+            flash_conflict()
+        else:
+            try:
+                apply_delegation_form(delegation, form, delegation.visit)
+            except DuplicateError as error:
+                form.country_id.errors.append(str(error))
+            else:
+                if commit_or_conflict():
+                    flash("Delegation saved.", "success")
+                    return redirect(url_for("delegations.detail", delegation_id=delegation.id))
+                flash_conflict()
+    elif not form.is_submitted():
+        form.tier.data = delegation.tier.value if delegation.tier else TIER_FROM_HISTORY
+        form.status.data = delegation.status.value
+    return render_template("delegations/form.html", form=form, visit=delegation.visit, delegation=delegation)
+
+
+def _child_or_404(model: type[Delegate] | type[StatedNeed], child_id: int, delegation_id: int):  # type: ignore[no-untyped-def]
+    """A delegate or need of this delegation; another delegation's id answers 404."""
+    return db.first_or_404(select(model).where(model.id == child_id, model.delegation_id == delegation_id))
+
+
+@bp.route("/delegations/<int:delegation_id>/delegates/new", methods=["GET", "POST"])
+@bp.route("/delegations/<int:delegation_id>/delegates/<int:delegate_id>/edit", methods=["GET", "POST"])
+def delegate_form(delegation_id: int, delegate_id: int | None = None) -> str | Response:
+    """Add or edit a delegate of this delegation."""
+    delegation = _load_delegation(delegation_id)
+    delegate = _child_or_404(Delegate, delegate_id, delegation_id) if delegate_id else None
+    form = DelegateForm(obj=delegate)
+    if form.validate_on_submit():
+        try:
+            save_delegate(delegation, form, acting_user(), delegate)
+        except DuplicateError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Delegate saved.", "success")
+            return redirect(url_for("delegations.detail", delegation_id=delegation_id, _anchor="delegates"))
+    heading = f"Edit {delegate.name}" if delegate else "Add a delegate"
+    return render_template("delegations/child_form.html", form=form, delegation=delegation, heading=heading)
+
+
+@bp.route("/delegations/<int:delegation_id>/needs/new", methods=["GET", "POST"])
+@bp.route("/delegations/<int:delegation_id>/needs/<int:need_id>/edit", methods=["GET", "POST"])
+def need_form(delegation_id: int, need_id: int | None = None) -> str | Response:
+    """Record or edit what the delegation said it needs."""
+    delegation = _load_delegation(delegation_id)
+    need = _child_or_404(StatedNeed, need_id, delegation_id) if need_id else None
+    form = NeedForm(obj=need)
+    if form.validate_on_submit():
+        save_need(delegation, form, acting_user(), need)
+        db.session.commit()
+        flash("Stated need saved.", "success")
+        return redirect(url_for("delegations.detail", delegation_id=delegation_id, _anchor="needs"))
+    heading = "Edit stated need" if need else "Record a stated need"
+    return render_template("delegations/child_form.html", form=form, delegation=delegation, heading=heading)
+
+
+@bp.route("/delegations/<int:delegation_id>/contacts/new", methods=["GET", "POST"])
+def contact_form(delegation_id: int) -> str | Response:
+    """Log a check-in with the delegation (email, call, meeting or note)."""
+    delegation = _load_delegation(delegation_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        log_contact(delegation, form, acting_user())
+        db.session.commit()
+        flash("Contact logged.", "success")
+        return redirect(url_for("delegations.detail", delegation_id=delegation_id, _anchor="contacts"))
+    heading = "Log a contact"
+    return render_template("delegations/child_form.html", form=form, delegation=delegation, heading=heading)

@@ -1,0 +1,1 @@
+"""Realistic sample data relative to today, so a newcomer sees a working tracker after ``make run``."""

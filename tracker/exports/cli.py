@@ -1,0 +1,23 @@
+"""``tracker export …``: tracker data as CSV on standard output, for spreadsheets and other tools."""
+
+from __future__ import annotations
+
+import sys
+
+from flask.cli import AppGroup
+
+from tracker.exports.tables import DELEGATIONS, REQUESTS, write_csv
+
+export_cli = AppGroup("export", help="Write tracker data as CSV to standard output.")
+
+
+@export_cli.command("delegations")
+def delegations_command() -> None:
+    """Write every delegation as CSV: visit, country, tier at the visit, liaison, counts, last contact."""
+    write_csv(DELEGATIONS, sys.stdout)
+
+
+@export_cli.command("requests")
+def requests_command() -> None:
+    """Write every information request as CSV: delegation, kind, owner, dates, priority and status."""
+    write_csv(REQUESTS, sys.stdout)

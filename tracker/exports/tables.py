@@ -1,0 +1,142 @@
+"""The export tables: per table, its headings and its rows, each table read by ONE streamed query.
+
+The command line writes them to standard output; a web CSV export can stream the same rows, narrowed
+by the list's filters (``rows(*criteria)`` adds them to the query's WHERE clause). Counts and the last
+contact are correlated subqueries (on indexed keys), so a filtered export computes them for its own
+rows only.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import Any, NamedTuple, TextIO
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from tracker.extensions import db
+from tracker.models import OPEN_STATUSES, ContactLog, Country, Delegate, Delegation, InfoRequest, User, Visit
+from tracker.models.base import LabelledEnum
+
+#: Rows fetched from the database at a time: memory stays flat however many rows there are.
+ROWS_PER_FETCH = 1000
+#: What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | date | None
+Criteria = ColumnElement[bool]
+
+
+class Table(NamedTuple):
+    """A table's query; its column labels are the CSV headings, so the two cannot drift apart."""
+
+    query: Callable[[], Select[Any]]
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(self.query().selected_columns.keys())
+
+    def rows(self, *criteria: Criteria) -> Iterator[tuple[Cell, ...]]:
+        """Stream the rows (narrowed by ``criteria``), enums as their labels and timestamps as UTC dates."""
+        query = self.query().where(*criteria)
+        for row in db.session.execute(query, execution_options={"yield_per": ROWS_PER_FETCH}):
+            yield tuple(_plain(value) for value in row)
+
+
+def _plain(value: Any) -> Cell:
+    if isinstance(value, LabelledEnum):
+        return value.label
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def _select_as(**columns: Any) -> Select[Any]:
+    """SELECT each column under its CSV heading."""
+    return select(*(column.label(heading) for heading, column in columns.items()))
+
+
+def _delegations() -> Select[Any]:
+    """Each delegation with its tier at the visit, its delegate and open-request counts, its last contact."""
+    delegates = select(func.count(Delegate.id)).where(Delegate.delegation_id == Delegation.id).scalar_subquery()
+    open_requests = (
+        select(func.count(InfoRequest.id))
+        .where(InfoRequest.delegation_id == Delegation.id, InfoRequest.status.in_(OPEN_STATUSES))
+        .scalar_subquery()
+    )
+    last_contact = (
+        select(func.max(ContactLog.contacted_on)).where(ContactLog.delegation_id == Delegation.id).scalar_subquery()
+    )
+    return (
+        _select_as(
+            id=Delegation.id,
+            visit=Visit.title,
+            visit_starts_on=Visit.starts_on,
+            country_iso3=Country.iso3,
+            country=Country.name,
+            tier_at_visit=Delegation.tier,
+            tier_report_year=Delegation.tier_report_year,
+            liaison=User.name,
+            status=Delegation.status,
+            delegates=delegates,
+            open_requests=open_requests,
+            last_contact=last_contact,
+        )
+        .join(Delegation.visit)
+        .join(Delegation.country)
+        .join(Delegation.liaison)
+        .order_by(Delegation.id)
+    )
+
+
+def _requests() -> Select[Any]:
+    """Each information request with its delegation's country and visit, and its owner."""
+    return (
+        _select_as(
+            id=InfoRequest.id,
+            delegation_id=InfoRequest.delegation_id,
+            country=Country.name,
+            visit=Visit.title,
+            kind=InfoRequest.kind,
+            title=InfoRequest.title,
+            owner=User.name,
+            due_on=InfoRequest.due_on,
+            priority=InfoRequest.priority,
+            status=InfoRequest.status,
+            status_reason=InfoRequest.status_reason,
+            delivered_on=InfoRequest.delivered_at,
+            created_on=InfoRequest.created_at,
+        )
+        .join(InfoRequest.delegation)
+        .join(Delegation.country)
+        .join(Delegation.visit)
+        .join(InfoRequest.owner)
+        .order_by(InfoRequest.id)
+    )
+
+
+DELEGATIONS = Table(_delegations)
+REQUESTS = Table(_requests)
+
+
+def spreadsheet_cell(value: Cell) -> str | int:
+    """A CSV cell: ISO 8601 dates, empty for None, and text a spreadsheet would run as a formula defused
+    with a leading apostrophe (spreadsheets are who reads these files)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_csv(table: Table, stream: TextIO, *criteria: Criteria) -> int:
+    """Write the heading row, then every row; return how many rows were written."""
+    writer = csv.writer(stream)
+    writer.writerow(table.headings)
+    count = 0
+    for count, row in enumerate(table.rows(*criteria), start=1):
+        writer.writerow([spreadsheet_cell(value) for value in row])
+    return count

@@ -1,0 +1,46 @@
+"""Form pieces shared by every domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import NumberRange, Optional
+
+
+class EmptyForm(FlaskForm):
+    """A POST-only button: carries nothing but the CSRF token."""
+
+
+class FilterForm(FlaskForm):
+    """A GET form that filters a list: read from the query string, no CSRF, so its URLs can be shared."""
+
+    class Meta:
+        csrf = False
+
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=1_000_000)])
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(request.args, **kwargs)
+        self.is_valid = self.validate()
+
+    def value(self, name: str) -> Any:
+        """A filter's value, or None when it is empty or invalid (an invalid filter is shown, not applied)."""
+        field = self[name]
+        return None if field.errors or field.data in ("", None) else field.data
+
+    @property
+    def page_number(self) -> int:
+        return self.value("page") or 1
+
+
+class VersionedForm(FlaskForm):
+    """An edit form that remembers which version of the record it was opened on."""
+
+    version = HiddenField()
+
+    def is_stale(self, record: Any) -> bool:
+        """True when someone saved the record after this form was opened."""
+        return self.version.data != str(record.version)

@@ -1,0 +1,7 @@
+"""Information requests (the package name avoids reading like the ``requests`` library or ``flask.request``)."""
+
+from flask import Blueprint
+
+bp = Blueprint("info_requests", __name__)
+
+from tracker.info_requests import views  # noqa: E402,F401

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from tracker.auth.services import staff_choices
+from tracker.clock import today
+from tracker.forms import FilterForm, VersionedForm
+from tracker.info_requests.workflow import action_label, next_statuses
+from tracker.models import InfoRequest, Priority, RequestKind, RequestStatus, StatedNeed
+
+NO_NEED = 0
+#: The status filter's value for "every status in which something is still owed".
+OPEN = "open"
+EARLIEST_DUE = date(2000, 1, 1)
+
+
+class RequestForm(VersionedForm):
+    kind = SelectField("Kind", choices=RequestKind.choices())
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=20_000)])
+    need_id = SelectField("Stated need", coerce=int, default=NO_NEED)
+    owner_id = SelectField("Owner", coerce=int, validators=[InputRequired()])
+    due_on = DateField("Due on", validators=[InputRequired(message="Give the date it is due.")])
+    priority = SelectField("Priority", choices=Priority.choices(), default=Priority.NORMAL.value)
+    submit = SubmitField("Save request")
+
+    def __init__(self, needs: list[StatedNeed], *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.need_id.choices = [(NO_NEED, "— not linked to a need —")] + [
+            (need.id, f"{need.category.label}: {need.description[:80]}") for need in needs
+        ]
+        self.owner_id.choices = staff_choices()
+
+    def validate_due_on(self, field: DateField) -> None:
+        if field.data and not EARLIEST_DUE <= field.data <= today() + timedelta(days=3660):
+            raise ValidationError("Give a due date between 2000 and ten years from now.")
+
+
+class StatusForm(VersionedForm):
+    status = SelectField("New status")
+    reason = TextAreaField(
+        "Reason",
+        validators=[Optional(), Length(max=5_000)],
+        description="Required when the request is declined or withdrawn; shown in the timeline.",
+    )
+    submit = SubmitField("Change status")
+
+    def __init__(self, info_request: InfoRequest, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        current = info_request.status
+        self.status.choices = [(target.value, action_label(current, target)) for target in next_statuses(current)]
+
+    def validate(self, extra_validators: object = None) -> bool:
+        """A reason is required for some targets only, which a field validator cannot see (Optional stops it)."""
+        valid = super().validate(extra_validators)
+        needs_reason = self.status.data in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
+        if needs_reason and not (self.reason.data or "").strip():
+            self.reason.errors = [*self.reason.errors, "Say why the request is declined or withdrawn."]
+            return False
+        return valid
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
+    submit = SubmitField("Add comment")
+
+
+class RequestFilterForm(FilterForm):
+    owner = SelectField("Owner", coerce=str, validators=[Optional()])
+    status = SelectField(
+        "Status",
+        choices=[("", "Any status"), (OPEN, "Open (new, in progress, waiting)"), *RequestStatus.choices()],
+        validators=[Optional()],
+        default=OPEN,  # what staff look for; "Any status" is one choice away
+    )
+    kind = SelectField("Kind", choices=[("", "Any kind"), *RequestKind.choices()], validators=[Optional()])
+    due_from = DateField("Due from", validators=[Optional()])
+    due_to = DateField("Due until", validators=[Optional()])
+    q = StringField("Title contains", validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators: object = None) -> bool:
+        self.owner.choices = [("", "Anyone"), *((str(i), name) for i, name in staff_choices())]
+        return super().validate(extra_validators)
+
+    def validate_due_to(self, field: DateField) -> None:
+        if field.data and self.due_from.data and field.data < self.due_from.data:
+            raise ValidationError("The end of the range is before its start.")

@@ -1,0 +1,117 @@
+"""The rules of information requests; every change lands in the timeline. Callers commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.info_requests.forms import NO_NEED, RequestForm
+from tracker.info_requests.workflow import next_statuses
+from tracker.models import (
+    Delegation,
+    InfoRequest,
+    Priority,
+    RequestKind,
+    RequestStatus,
+    StatedNeed,
+    TimelineKind,
+    User,
+)
+from tracker.models.base import utcnow
+from tracker.templating import format_date
+from tracker.timeline import describe_changes, record
+
+
+class TransitionError(ValueError):
+    """A status change the flow does not allow."""
+
+
+def _readable(info_request: InfoRequest) -> dict[str, str]:
+    """The fields a person edits, as they read them, for the timeline's before/after line."""
+    owner = db.session.get(User, info_request.owner_id) if info_request.owner_id else None
+    need = db.session.get(StatedNeed, info_request.need_id) if info_request.need_id else None
+    return {
+        "Kind": RequestKind(info_request.kind).label if info_request.kind else "",
+        "Title": info_request.title or "",
+        "Stated need": need.category.label if need else "",
+        "Owner": owner.name if owner else "",
+        "Due on": format_date(info_request.due_on),
+        "Priority": Priority(info_request.priority).label if info_request.priority else "",
+    }
+
+
+def _apply(info_request: InfoRequest, form: RequestForm) -> None:
+    info_request.kind = RequestKind(form.kind.data)
+    info_request.title = form.title.data.strip()
+    info_request.description = (form.description.data or "").strip()
+    info_request.need_id = form.need_id.data if form.need_id.data != NO_NEED else None
+    info_request.owner_id = form.owner_id.data
+    info_request.due_on = form.due_on.data
+    info_request.priority = Priority(form.priority.data)
+
+
+def create_request(delegation: Delegation, form: RequestForm, actor: User) -> InfoRequest:
+    info_request = InfoRequest(delegation_id=delegation.id, created_by_id=actor.id)
+    _apply(info_request, form)
+    db.session.add(info_request)
+    db.session.flush()
+    owner = db.session.get(User, info_request.owner_id)
+    due = format_date(info_request.due_on)
+    summary = f"Request “{info_request.title}” logged for {owner.name if owner else 'nobody'}, due {due}"
+    record(TimelineKind.CREATED, summary, delegation_id=delegation.id, request_id=info_request.id, actor=actor)
+    return info_request
+
+
+def update_request(info_request: InfoRequest, form: RequestForm, actor: User) -> None:
+    """Apply an edit and record what changed, before → after."""
+    before, old_description = _readable(info_request), info_request.description
+    _apply(info_request, form)
+    changes = [describe_changes(before, _readable(info_request))]
+    if info_request.description != old_description:
+        changes.append("Description edited")
+    if summary := "; ".join(change for change in changes if change):
+        record(
+            TimelineKind.UPDATED, summary, delegation_id=info_request.delegation_id, request_id=info_request.id,
+            actor=actor,
+        )
+
+
+def change_status(info_request: InfoRequest, target: RequestStatus, actor: User, reason: str = "") -> None:
+    """Move the request along its flow; declining or withdrawing needs a reason."""
+    current = info_request.status
+    if target not in next_statuses(current):
+        raise TransitionError(f"A request that is {current.label.lower()} cannot become {target.label.lower()}.")
+    reason = reason.strip()
+    if target.needs_reason and not reason:
+        raise TransitionError("Say why the request is declined or withdrawn.")
+    info_request.status = target
+    info_request.status_reason = reason or None
+    if target is RequestStatus.DELIVERED:
+        info_request.delivered_at = utcnow()
+    elif target.is_open:
+        info_request.delivered_at = None
+    record(
+        TimelineKind.STATUS_CHANGED,
+        f"Status: {current.label} → {target.label}",
+        delegation_id=info_request.delegation_id,
+        request_id=info_request.id,
+        body=reason,
+        actor=actor,
+    )
+
+
+def add_comment(info_request: InfoRequest, body: str, actor: User) -> None:
+    record(
+        TimelineKind.COMMENT,
+        "Comment",
+        delegation_id=info_request.delegation_id,
+        request_id=info_request.id,
+        body=body.strip(),
+        actor=actor,
+    )
+
+
+def needs_of(delegation_id: int) -> list[StatedNeed]:
+    return list(
+        db.session.scalars(select(StatedNeed).where(StatedNeed.delegation_id == delegation_id).order_by(StatedNeed.id))
+    )

@@ -1,0 +1,165 @@
+"""Information requests: list with filters, add from a delegation or a need, detail, edit, status, comments."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import acting_user
+from tracker.extensions import db
+from tracker.info_requests import bp
+from tracker.info_requests.forms import OPEN, CommentForm, RequestFilterForm, RequestForm, StatusForm
+from tracker.info_requests.services import (
+    TransitionError,
+    add_comment,
+    change_status,
+    create_request,
+    needs_of,
+    update_request,
+)
+from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, RequestStatus, TimelineEntry
+from tracker.pagination import paginate
+from tracker.saving import commit_or_conflict, flash_conflict
+
+
+@bp.get("/requests/", endpoint="list")
+def list_requests() -> str:
+    """List requests by due date, filtered by owner, status, kind and due range."""
+    filters = RequestFilterForm()
+    query = select(InfoRequest).options(
+        joinedload(InfoRequest.owner),
+        joinedload(InfoRequest.delegation).joinedload(Delegation.country),
+        joinedload(InfoRequest.delegation).joinedload(Delegation.visit),
+    )
+    if owner := filters.value("owner"):
+        query = query.where(InfoRequest.owner_id == int(owner))
+    if status := filters.value("status"):
+        statuses = OPEN_STATUSES if status == OPEN else {RequestStatus(status)}
+        query = query.where(InfoRequest.status.in_(statuses))
+    if kind := filters.value("kind"):
+        query = query.where(InfoRequest.kind == kind)
+    if due_from := filters.value("due_from"):
+        query = query.where(InfoRequest.due_on >= due_from)
+    if due_to := filters.value("due_to"):
+        query = query.where(InfoRequest.due_on <= due_to)
+    if text := filters.value("q"):
+        query = query.where(InfoRequest.title.icontains(text, autoescape=True))
+    page = paginate(query.order_by(InfoRequest.due_on, InfoRequest.id), filters.page_number, scalars=True)
+    return render_template("info_requests/list.html", page=page, filters=filters)
+
+
+@bp.route("/delegations/<int:delegation_id>/requests/new", methods=["GET", "POST"])
+def add(delegation_id: int) -> str | Response:
+    """Log a request for a delegation (from a stated need with ?need=ID); the liaison owns it by default."""
+    delegation = db.first_or_404(
+        select(Delegation)
+        .where(Delegation.id == delegation_id)
+        .options(joinedload(Delegation.country), joinedload(Delegation.visit))
+    )
+    form = RequestForm(needs_of(delegation_id))
+    if form.validate_on_submit():
+        info_request = create_request(delegation, form, acting_user())
+        db.session.commit()
+        flash("Request saved.", "success")
+        return redirect(url_for("info_requests.detail", request_id=info_request.id))
+    if not form.is_submitted():
+        form.owner_id.data = delegation.liaison_id
+        need = request.args.get("need", type=int)
+        if need in {choice[0] for choice in form.need_id.choices}:
+            form.need_id.data = need
+    return render_template("info_requests/form.html", form=form, delegation=delegation, info_request=None)
+
+
+def _load_request(request_id: int) -> InfoRequest:
+    return db.first_or_404(
+        select(InfoRequest)
+        .where(InfoRequest.id == request_id)
+        .options(
+            joinedload(InfoRequest.owner),
+            joinedload(InfoRequest.need),
+            joinedload(InfoRequest.delegation).joinedload(Delegation.country),
+            joinedload(InfoRequest.delegation).joinedload(Delegation.visit),
+        )
+    )
+
+
+def _render_detail(info_request: InfoRequest, status_form: StatusForm, comment_form: CommentForm) -> str:
+    timeline = db.session.scalars(
+        select(TimelineEntry)
+        .where(TimelineEntry.request_id == info_request.id)
+        .options(joinedload(TimelineEntry.actor))
+        .order_by(TimelineEntry.created_at.desc(), TimelineEntry.id.desc())
+    ).all()
+    return render_template(
+        "info_requests/detail.html",
+        info_request=info_request,
+        timeline=timeline,
+        status_form=status_form,
+        comment_form=comment_form,
+    )
+
+
+@bp.get("/requests/<int:request_id>")
+def detail(request_id: int) -> str:
+    """Show a request with its timeline, status change and comment forms."""
+    info_request = _load_request(request_id)
+    status_form = StatusForm(info_request, formdata=None, version=str(info_request.version))
+    return _render_detail(info_request, status_form, CommentForm())
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+def edit(request_id: int) -> str | Response:
+    """Edit a request; a save based on an outdated copy is refused."""
+    info_request = _load_request(request_id)
+    form = RequestForm(needs_of(info_request.delegation_id), obj=info_request)
+    if form.validate_on_submit():
+        if not form.is_stale(info_request):
+            update_request(info_request, form, acting_user())
+            if commit_or_conflict():
+                flash("Request saved.", "success")
+                return redirect(url_for("info_requests.detail", request_id=request_id))
+        flash_conflict()
+    elif not form.is_submitted():
+        form.need_id.data = info_request.need_id or 0
+        form.kind.data = info_request.kind.value
+        form.priority.data = info_request.priority.value
+    delegation = info_request.delegation
+    return render_template("info_requests/form.html", form=form, delegation=delegation, info_request=info_request)
+
+
+@bp.post("/requests/<int:request_id>/status")
+def status(request_id: int) -> str | Response:
+    """Change a request's status (declined and withdrawn need a reason)."""
+    info_request = _load_request(request_id)
+    form = StatusForm(info_request)
+    if form.validate_on_submit():
+        if not form.is_stale(info_request):
+            try:
+                target = RequestStatus(form.status.data)
+                change_status(info_request, target, acting_user(), form.reason.data or "")
+            except TransitionError as error:
+                db.session.rollback()
+                flash(str(error), "error")
+                return redirect(url_for("info_requests.detail", request_id=request_id))
+            if commit_or_conflict():
+                flash(f"Status changed to {info_request.status.label}.", "success")
+                return redirect(url_for("info_requests.detail", request_id=request_id))
+        flash_conflict()
+        return redirect(url_for("info_requests.detail", request_id=request_id))
+    return _render_detail(info_request, form, CommentForm(formdata=None)), 400
+
+
+@bp.post("/requests/<int:request_id>/comments")
+def comment(request_id: int) -> str | Response:
+    """Add a comment to the request's timeline."""
+    info_request = _load_request(request_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        add_comment(info_request, form.body.data, acting_user())
+        db.session.commit()
+        flash("Comment added.", "success")
+        return redirect(url_for("info_requests.detail", request_id=request_id, _anchor="timeline"))
+    status_form = StatusForm(info_request, formdata=None, version=str(info_request.version))
+    return _render_detail(info_request, status_form, form), 400

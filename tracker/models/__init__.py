@@ -1,0 +1,48 @@
+"""Every table, imported here so that Alembic and the app see the whole schema."""
+
+from tracker.models.base import Base
+from tracker.models.countries import Country, Tier, TierPlacement
+from tracker.models.requests import (
+    OPEN_STATUSES,
+    InfoRequest,
+    Priority,
+    RequestKind,
+    RequestStatus,
+    TimelineEntry,
+    TimelineKind,
+)
+from tracker.models.users import Role, User
+from tracker.models.visits import (
+    ContactChannel,
+    ContactLog,
+    Delegate,
+    Delegation,
+    DelegationStatus,
+    NeedCategory,
+    StatedNeed,
+    Visit,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Base",
+    "ContactChannel",
+    "ContactLog",
+    "Country",
+    "Delegate",
+    "Delegation",
+    "DelegationStatus",
+    "InfoRequest",
+    "NeedCategory",
+    "Priority",
+    "RequestKind",
+    "RequestStatus",
+    "Role",
+    "StatedNeed",
+    "Tier",
+    "TierPlacement",
+    "TimelineEntry",
+    "TimelineKind",
+    "User",
+    "Visit",
+]

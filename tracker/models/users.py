@@ -1,0 +1,56 @@
+"""Centre staff accounts."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.models.base import Base, CreatedAtMixin, LabelledEnum, enum_column
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin", "Admin"
+    STAFF = "staff", "Staff"
+    VIEWER = "viewer", "Viewer"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, CreatedAtMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased so that sign-in and uniqueness ignore case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: What the session cookie carries instead of the id; rotating it signs out every session.
+    session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses sign-in for inactive users
+        return self.is_enabled
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.ADMIN, Role.STAFF)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()

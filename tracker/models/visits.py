@@ -1,0 +1,158 @@
+"""Exchange visits and the delegations, delegates, stated needs and contacts they bring."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import Base, CreatedAtMixin, LabelledEnum, enum_column
+from tracker.models.countries import Country, Tier
+from tracker.models.users import User
+
+#: Relationships never load on attribute access: a page must say what it loads (no N+1).
+NO_LAZY_SQL = "raise_on_sql"
+
+
+class Visit(CreatedAtMixin, Base):
+    __tablename__ = "visits"
+    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[date] = mapped_column(index=True)
+    ends_on: Mapped[date]
+    #: The partner or programme that brought the visitors (e.g. an international-visitor council).
+    host_programme: Mapped[str] = mapped_column(sa.String(200), default="")
+    location: Mapped[str] = mapped_column(sa.String(200), default="")
+    host_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    host: Mapped[User | None] = relationship(lazy=NO_LAZY_SQL)
+    delegations: Mapped[list[Delegation]] = relationship(back_populates="visit", lazy="raise")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Visit {self.id} {self.title!r}>"
+
+
+class DelegationStatus(LabelledEnum):
+    ACTIVE = "active", "Following up"
+    CLOSED = "closed", "Follow-up closed"
+
+
+class Delegation(CreatedAtMixin, Base):
+    """The group from one country at one visit."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (sa.UniqueConstraint("visit_id", "country_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(sa.ForeignKey("visits.id", ondelete="CASCADE"))
+    country_id: Mapped[int] = mapped_column(sa.ForeignKey("countries.id"), index=True)
+    #: The country's tier as of the visit: a snapshot, filled from the tier history and editable.
+    tier: Mapped[Tier | None] = mapped_column(enum_column(Tier, "tier"), index=True)
+    #: The TIP report year the snapshot came from; None when staff set the tier by hand.
+    tier_report_year: Mapped[int | None]
+    liaison_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    status: Mapped[DelegationStatus] = mapped_column(
+        enum_column(DelegationStatus, "delegation_status"), default=DelegationStatus.ACTIVE, index=True
+    )
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+
+    visit: Mapped[Visit] = relationship(back_populates="delegations", lazy=NO_LAZY_SQL)
+    country: Mapped[Country] = relationship(lazy=NO_LAZY_SQL)
+    liaison: Mapped[User] = relationship(lazy=NO_LAZY_SQL)
+    delegates: Mapped[list[Delegate]] = relationship(
+        back_populates="delegation", order_by="Delegate.name", lazy="raise"
+    )
+    needs: Mapped[list[StatedNeed]] = relationship(
+        back_populates="delegation", order_by="StatedNeed.id", lazy="raise"
+    )
+    contacts: Mapped[list[ContactLog]] = relationship(
+        back_populates="delegation", order_by="ContactLog.contacted_on.desc()", lazy="raise"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Delegation {self.id} visit={self.visit_id} country={self.country_id}>"
+
+
+class Delegate(CreatedAtMixin, Base):
+    """A visiting official. Personal data: shown to signed-in staff only."""
+
+    __tablename__ = "delegates"
+    __table_args__ = (sa.UniqueConstraint("delegation_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(sa.ForeignKey("delegations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Lower-cased; optional because some visitors give none, unique within a delegation.
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    #: ISO 639-1 code.
+    preferred_language: Mapped[str] = mapped_column(sa.String(2), default="en")
+
+    delegation: Mapped[Delegation] = relationship(back_populates="delegates", lazy=NO_LAZY_SQL)
+
+    def __repr__(self) -> str:
+        return f"<Delegate {self.id} {self.name!r}>"
+
+
+class NeedCategory(LabelledEnum):
+    LEGISLATION = "legislation", "Legislation"
+    PROSECUTION = "prosecution", "Prosecution"
+    PROTECTION = "protection", "Protection"
+    PREVENTION = "prevention", "Prevention"
+    PARTNERSHIP = "partnership", "Partnership"
+    DATA = "data", "Data and research"
+    OTHER = "other", "Other"
+
+
+class StatedNeed(CreatedAtMixin, Base):
+    __tablename__ = "stated_needs"
+    #: (id, delegation_id) is unique so that a request's need must belong to the request's delegation.
+    __table_args__ = (sa.UniqueConstraint("id", "delegation_id", name="uq_stated_needs_id_delegation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(sa.ForeignKey("delegations.id", ondelete="CASCADE"), index=True)
+    category: Mapped[NeedCategory] = mapped_column(enum_column(NeedCategory, "need_category"))
+    description: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    delegation: Mapped[Delegation] = relationship(back_populates="needs", lazy=NO_LAZY_SQL)
+
+    def __repr__(self) -> str:
+        return f"<StatedNeed {self.id} {self.category}>"
+
+
+class ContactChannel(LabelledEnum):
+    EMAIL = "email", "Email"
+    CALL = "call", "Call"
+    MEETING = "meeting", "Meeting"
+    NOTE = "note", "Note"
+
+
+class ContactLog(CreatedAtMixin, Base):
+    """A check-in with a delegation after its visit."""
+
+    __tablename__ = "contact_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(sa.ForeignKey("delegations.id", ondelete="CASCADE"), index=True)
+    contacted_on: Mapped[date]
+    channel: Mapped[ContactChannel] = mapped_column(enum_column(ContactChannel, "contact_channel"))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    delegation: Mapped[Delegation] = relationship(back_populates="contacts", lazy=NO_LAZY_SQL)
+    logged_by: Mapped[User | None] = relationship(lazy=NO_LAZY_SQL)
+
+    def __repr__(self) -> str:
+        return f"<ContactLog {self.id} {self.contacted_on}>"

@@ -1,0 +1,41 @@
+"""Jinja filters and globals: dates in the centre's time zone, pagination links, enum labels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+
+from tracker.clock import today
+from tracker.languages import language_name
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else ""
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return local.strftime("%-d %b %Y %H:%M")
+
+
+def url_with(**changes: Any) -> str:
+    """This page's URL with some query arguments changed (pagination keeps the filters)."""
+    arguments = request.args.to_dict()
+    arguments.update({key: str(value) for key, value in changes.items()})
+    return url_for(request.endpoint or "dashboard.home", **(request.view_args or {}), **arguments)
+
+
+def configure_templates(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["language"] = language_name
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["today"] = today
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

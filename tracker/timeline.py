@@ -1,0 +1,34 @@
+"""The timeline: an append-only record of who did what to a delegation and its requests."""
+
+from __future__ import annotations
+
+from tracker.extensions import db
+from tracker.models import TimelineEntry, TimelineKind, User
+
+
+def record(
+    kind: TimelineKind,
+    summary: str,
+    *,
+    delegation_id: int,
+    request_id: int | None = None,
+    body: str = "",
+    actor: User | None,
+) -> TimelineEntry:
+    """Add one entry (saved by the caller's commit); ``actor`` None means the system did it."""
+    entry = TimelineEntry(
+        kind=kind,
+        summary=summary[:500],
+        body=body,
+        delegation_id=delegation_id,
+        request_id=request_id,
+        actor_id=actor.id if actor else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def describe_changes(before: dict[str, str], after: dict[str, str]) -> str:
+    """A readable line such as "Due on: 3 Apr 2026 → 10 Apr 2026; Owner: Ana → Ben" (empty if nothing changed)."""
+    changes = [f"{name}: {before[name] or '—'} → {after[name] or '—'}" for name in after if before[name] != after[name]]
+    return "; ".join(changes)

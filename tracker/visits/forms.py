@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from tracker.auth.services import staff_choices
+from tracker.forms import FilterForm, VersionedForm
+
+NO_HOST = 0
+
+
+class VisitForm(VersionedForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField("Starts on", validators=[InputRequired(message="Give the first day of the visit.")])
+    ends_on = DateField("Ends on", validators=[InputRequired(message="Give the last day of the visit.")])
+    host_programme = StringField(
+        "Host programme or partner",
+        validators=[Optional(), Length(max=200)],
+        description="For example the international-visitor council that brought the group.",
+    )
+    location = StringField("Location", validators=[Optional(), Length(max=200)])
+    host_id = SelectField("Centre host", coerce=int)
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=10_000)])
+    submit = SubmitField("Save visit")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.host_id.choices = [(NO_HOST, "— none —"), *staff_choices()]
+
+    def validate_ends_on(self, field: DateField) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("The visit cannot end before it starts.")
+
+    def apply_to(self, visit: object) -> None:
+        """Copy the fields onto a visit (an empty host becomes None)."""
+        for name in ("title", "starts_on", "ends_on", "host_programme", "location", "notes"):
+            value = self[name].data
+            setattr(visit, name, value.strip() if isinstance(value, str) else value)
+        visit.host_id = self.host_id.data or None  # type: ignore[attr-defined]
+
+
+class VisitFilterForm(FilterForm):
+    q = StringField("Title, partner or place", validators=[Optional(), Length(max=200)])
+    year = IntegerField("Year", validators=[Optional(), NumberRange(min=1990, max=2100)])

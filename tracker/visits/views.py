@@ -1,0 +1,90 @@
+"""Visits: list, add, detail, edit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from tracker.extensions import db
+from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, Visit
+from tracker.pagination import paginate
+from tracker.saving import commit_or_conflict, flash_conflict
+from tracker.visits import bp
+from tracker.visits.forms import VisitFilterForm, VisitForm
+
+
+@bp.get("/", endpoint="list")
+def list_visits() -> str:
+    """List visits, newest first, filtered by text and year."""
+    filters = VisitFilterForm()
+    delegation_count = (
+        select(func.count(Delegation.id)).where(Delegation.visit_id == Visit.id).correlate(Visit).scalar_subquery()
+    )
+    query = select(Visit, delegation_count.label("delegations")).options(joinedload(Visit.host))
+    if text := filters.value("q"):
+        query = query.where(
+            or_(
+                Visit.title.icontains(text, autoescape=True),
+                Visit.host_programme.icontains(text, autoescape=True),
+                Visit.location.icontains(text, autoescape=True),
+            )
+        )
+    if year := filters.value("year"):
+        query = query.where(Visit.starts_on >= date(year, 1, 1), Visit.starts_on < date(year + 1, 1, 1))
+    page = paginate(query.order_by(Visit.starts_on.desc(), Visit.id.desc()), filters.page_number)
+    return render_template("visits/list.html", page=page, filters=filters)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def add() -> str | Response:
+    """Record a new visit."""
+    form = VisitForm()
+    if form.validate_on_submit():
+        visit = Visit()
+        form.apply_to(visit)
+        db.session.add(visit)
+        db.session.commit()
+        flash("Visit saved. Add the delegations it received.", "success")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    return render_template("visits/form.html", form=form, visit=None)
+
+
+@bp.get("/<int:visit_id>")
+def detail(visit_id: int) -> str:
+    """Show a visit with its delegations and how many of their requests are still open."""
+    visit = db.first_or_404(select(Visit).where(Visit.id == visit_id).options(joinedload(Visit.host)))
+    open_requests = (
+        select(func.count(InfoRequest.id))
+        .where(InfoRequest.delegation_id == Delegation.id, InfoRequest.status.in_(OPEN_STATUSES))
+        .correlate(Delegation)
+        .scalar_subquery()
+    )
+    delegations = db.session.execute(
+        select(Delegation, open_requests.label("open_requests"))
+        .where(Delegation.visit_id == visit_id)
+        .options(joinedload(Delegation.country), joinedload(Delegation.liaison))
+        .order_by(Delegation.id)
+    ).all()
+    return render_template("visits/detail.html", visit=visit, delegations=delegations)
+
+
+@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
+def edit(visit_id: int) -> str | Response:
+    """Edit a visit; a save based on an outdated copy is refused."""
+    visit = db.get_or_404(Visit, visit_id)
+    form = VisitForm(obj=visit)
+    if form.validate_on_submit():
+        if not form.is_stale(visit):
+            form.apply_to(visit)
+            if commit_or_conflict():
+                flash("Visit saved.", "success")
+                return redirect(url_for("visits.detail", visit_id=visit.id))
+        flash_conflict()
+    elif not form.is_submitted():
+        form.host_id.data = visit.host_id or 0
+    return render_template("visits/form.html", form=form, visit=visit)
+

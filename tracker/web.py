@@ -1,0 +1,37 @@
+"""Blueprints and the response headers every page carries."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.auth import bp as auth_bp
+    from tracker.auth.access import enforce_roles
+    from tracker.dashboard import bp as dashboard_bp
+    from tracker.delegations import bp as delegations_bp
+    from tracker.info_requests import bp as info_requests_bp
+    from tracker.visits import bp as visits_bp
+
+    for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp):
+        app.register_blueprint(blueprint)
+    app.before_request(enforce_roles)
+
+
+#: Everything a page needs comes from this app: no inline script or style, no other site.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def configure_security(app: Flask) -> None:
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
