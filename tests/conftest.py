@@ -62,6 +62,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         TestConfig,
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_DIR": instance,
             "MAIL_URL": f"file://{instance / 'mail'}",
             "UPLOAD_DIR": str(instance / "uploads"),
         },

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
 from tests.conftest import empty_database, sign_in
-from tracker import config
 from tracker.clock import today
 from tracker.countries.services import tier_as_of
 from tracker.extensions import db
@@ -41,9 +41,9 @@ SIGN_IN_LINE = re.compile(r"Demo admin: (\S+) / (\S+)")
 
 
 @pytest.fixture(autouse=True)
-def instance_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def instance_dir(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Keep the demo admin's sign-in file out of the developer's instance/."""
-    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    monkeypatch.setitem(app.config, "INSTANCE_DIR", tmp_path)
     return tmp_path
 
 

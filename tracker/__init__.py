@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from tracker.config import Config
+from tracker.config import PROJECT_DIR, Config
 from tracker.routing import IdConverter
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | None = None) -> Flask:

@@ -1,4 +1,8 @@
-"""Configuration read from ``TRACKER_*`` environment variables, with safe defaults for development."""
+"""Configuration read from ``TRACKER_*`` environment variables, with safe defaults for development.
+
+Values are read when the app is built, not when this module is imported, so that a ``.env`` file (loaded
+by the ``tracker`` command before it builds the app) is honoured.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,7 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-#: ``instance/`` beside the project: the SQLite database, the generated secret key, mail files.
-INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
-
-
-def _secret_key() -> str:
-    """Use TRACKER_SECRET_KEY, else a key generated once and kept in instance/ so sessions survive restarts."""
-    if key := os.environ.get("TRACKER_SECRET_KEY"):
-        return key
-    path = INSTANCE_DIR / "secret_key"
-    if not path.exists():
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 def _time_zone(name: str) -> str:
@@ -32,21 +23,16 @@ def _time_zone(name: str) -> str:
     return name
 
 
+def _switch(value: str) -> bool:
+    return value.strip().lower() in {"on", "1", "true", "yes"}
+
+
 class Config:
     """Settings for a real deployment; every value can be overridden by the environment."""
 
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TRACKER_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
-    TIMEZONE = _time_zone(os.environ.get("TRACKER_TIMEZONE", "UTC"))
-    MAIL_URL = os.environ.get("TRACKER_MAIL_URL", f"file://{INSTANCE_DIR / 'mail'}")
-    MAIL_FROM = os.environ.get("TRACKER_MAIL_FROM", "Follow-up tracker <tracker@localhost>")
-    UPLOAD_DIR = os.environ.get("TRACKER_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
-    SCHEDULER_ENABLED = os.environ.get("TRACKER_SCHEDULER", "on").lower() in {"on", "1", "true", "yes"}
-
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
     REMEMBER_COOKIE_DURATION = 0  # no "remember me": staff sign in per browser session
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PER_PAGE = 25
@@ -61,18 +47,40 @@ class Config:
     SIGN_IN_RATE_LIMIT = "10 per minute;50 per hour"
 
     def __init__(self) -> None:
-        self.SECRET_KEY = _secret_key()
+        env = os.environ.get
+        #: The SQLite database, the generated secret key, mail files and the demo admin's sign-in.
+        self.INSTANCE_DIR = Path(env("TRACKER_INSTANCE_DIR") or PROJECT_DIR / "instance")
+        self.SQLALCHEMY_DATABASE_URI = env("TRACKER_DATABASE_URL") or f"sqlite:///{self.INSTANCE_DIR / 'tracker.db'}"
+        self.BASE_URL = env("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
+        self.TIMEZONE = _time_zone(env("TRACKER_TIMEZONE") or "UTC")
+        self.MAIL_URL = env("TRACKER_MAIL_URL") or f"file://{self.INSTANCE_DIR / 'mail'}"
+        self.MAIL_FROM = env("TRACKER_MAIL_FROM") or "Follow-up tracker <tracker@localhost>"
+        self.UPLOAD_DIR = env("TRACKER_UPLOAD_DIR") or str(self.INSTANCE_DIR / "uploads")
+        self.SCHEDULER_ENABLED = _switch(env("TRACKER_SCHEDULER") or "on")
+        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.SECRET_KEY = env("TRACKER_SECRET_KEY") or self._kept_secret_key()
+
+    def _kept_secret_key(self) -> str:
+        """A key generated once and kept in instance/, so sessions survive restarts."""
+        path = self.INSTANCE_DIR / "secret_key"
+        if not path.exists():
+            self.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_hex(32))
+        return path.read_text().strip()
 
 
 class TestConfig(Config):
-    """Fast hashing, no scheduler, no rate limits; the database comes from TRACKER_TEST_DATABASE_URL."""
+    """Fast hashing, no scheduler, no rate limits; the tests set the database and folders."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key"
-    SCHEDULER_ENABLED = False
-    RATELIMIT_ENABLED = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 1024
+    RATELIMIT_ENABLED = False
 
     def __init__(self) -> None:
-        """Keep tests away from the developer's instance/ key."""
+        super().__init__()
+        self.SCHEDULER_ENABLED = False
+
+    def _kept_secret_key(self) -> str:
+        return "test-secret-key"

@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from tracker.clock import today
 from tracker.dashboard import bp
+from tracker.delegations.queries import last_contact_on
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, ContactLog, Delegation, DelegationStatus, InfoRequest, Visit
+from tracker.models import OPEN_STATUSES, Delegation, DelegationStatus, InfoRequest, Visit
 
 #: "Due soon" on the dashboard; "quiet" for a delegation with no logged contact.
 DUE_SOON_DAYS = 7
@@ -36,12 +37,7 @@ def home() -> str:
         .order_by(InfoRequest.due_on)
         .limit(PANEL_ROWS)
     ).all()
-    last_contact = (
-        select(func.max(ContactLog.contacted_on))
-        .where(ContactLog.delegation_id == Delegation.id)
-        .correlate(Delegation)
-        .scalar_subquery()
-    )
+    last_contact = last_contact_on()
     quiet = db.session.execute(
         select(Delegation, last_contact.label("last_contact"))
         .join(Delegation.visit)

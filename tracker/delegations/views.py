@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,7 @@ from tracker.delegations.forms import (
     DelegationForm,
     NeedForm,
 )
+from tracker.delegations.queries import last_contact_on, open_request_count
 from tracker.delegations.services import (
     DuplicateError,
     apply_delegation_form,
@@ -29,7 +30,6 @@ from tracker.delegations.services import (
 )
 from tracker.extensions import db
 from tracker.models import (
-    OPEN_STATUSES,
     ContactLog,
     Delegate,
     Delegation,
@@ -45,30 +45,12 @@ from tracker.saving import commit_or_conflict, flash_conflict
 TIMELINE_LENGTH = 100
 
 
-def open_request_count():  # type: ignore[no-untyped-def]
-    return (
-        select(func.count(InfoRequest.id))
-        .where(InfoRequest.delegation_id == Delegation.id, InfoRequest.status.in_(OPEN_STATUSES))
-        .correlate(Delegation)
-        .scalar_subquery()
-    )
-
-
-def last_contact_date():  # type: ignore[no-untyped-def]
-    return (
-        select(func.max(ContactLog.contacted_on))
-        .where(ContactLog.delegation_id == Delegation.id)
-        .correlate(Delegation)
-        .scalar_subquery()
-    )
-
-
 @bp.get("/delegations/", endpoint="list")
 def list_delegations() -> str:
     """List delegations, filtered by country, tier at visit, visit year and status."""
     filters = DelegationFilterForm()
     query = (
-        select(Delegation, open_request_count().label("open_requests"), last_contact_date().label("last_contact"))
+        select(Delegation, open_request_count().label("open_requests"), last_contact_on().label("last_contact"))
         .join(Delegation.visit)
         .options(
             joinedload(Delegation.country), joinedload(Delegation.liaison), joinedload(Delegation.visit)

@@ -11,7 +11,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from tracker import config
 from tracker.demo.generate import SCALES, DemoBuilder, DemoDataError
 from tracker.demo.people import ADMIN_EMAIL, create_team
 from tracker.extensions import db
@@ -20,7 +19,7 @@ from tracker.models import User, Visit
 
 def admin_file() -> Path:
     """Where the demo admin's sign-in is kept, so that ``make run`` can show it on every start."""
-    return config.INSTANCE_DIR / "demo-admin.txt"
+    return Path(current_app.config["INSTANCE_DIR"]) / "demo-admin.txt"
 
 
 @click.command("demo-data")

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, NamedTuple, TextIO
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, select
 
+from tracker.delegations.queries import delegate_count, last_contact_on, open_request_count
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, ContactLog, Country, Delegate, Delegation, InfoRequest, User, Visit
+from tracker.models import Country, Delegation, InfoRequest, User, Visit
 from tracker.models.base import LabelledEnum
 
 #: Rows fetched from the database at a time: memory stays flat however many rows there are.
@@ -59,15 +60,7 @@ def _select_as(**columns: Any) -> Select[Any]:
 
 def _delegations() -> Select[Any]:
     """Each delegation with its tier at the visit, its delegate and open-request counts, its last contact."""
-    delegates = select(func.count(Delegate.id)).where(Delegate.delegation_id == Delegation.id).scalar_subquery()
-    open_requests = (
-        select(func.count(InfoRequest.id))
-        .where(InfoRequest.delegation_id == Delegation.id, InfoRequest.status.in_(OPEN_STATUSES))
-        .scalar_subquery()
-    )
-    last_contact = (
-        select(func.max(ContactLog.contacted_on)).where(ContactLog.delegation_id == Delegation.id).scalar_subquery()
-    )
+    delegates, open_requests, last_contact = delegate_count(), open_request_count(), last_contact_on()
     return (
         _select_as(
             id=Delegation.id,

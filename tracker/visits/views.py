@@ -9,8 +9,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from tracker.delegations.queries import open_request_count
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, Visit
+from tracker.models import Delegation, Visit
 from tracker.pagination import paginate
 from tracker.saving import commit_or_conflict, flash_conflict
 from tracker.visits import bp
@@ -57,14 +58,8 @@ def add() -> str | Response:
 def detail(visit_id: int) -> str:
     """Show a visit with its delegations and how many of their requests are still open."""
     visit = db.first_or_404(select(Visit).where(Visit.id == visit_id).options(joinedload(Visit.host)))
-    open_requests = (
-        select(func.count(InfoRequest.id))
-        .where(InfoRequest.delegation_id == Delegation.id, InfoRequest.status.in_(OPEN_STATUSES))
-        .correlate(Delegation)
-        .scalar_subquery()
-    )
     delegations = db.session.execute(
-        select(Delegation, open_requests.label("open_requests"))
+        select(Delegation, open_request_count().label("open_requests"))
         .where(Delegation.visit_id == visit_id)
         .options(joinedload(Delegation.country), joinedload(Delegation.liaison))
         .order_by(Delegation.id)
