@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import sign_in
 from tests.html import csrf_token
+from tracker.config import Config
 from tracker.extensions import db
 from tracker.models import Role, User
 
@@ -113,3 +115,19 @@ def test_users_create_refuses_bad_input_and_changes_nothing(runner: FlaskCliRunn
     assert db.session.scalar(select(db.func.count(User.id))) == 1
     result = runner.invoke(args=["users", "create", "--email", "x@centre.example", "--name", "X", "--role", "owner"])
     assert result.exit_code == 2 and "owner" in result.output
+
+
+def test_sign_in_attempts_are_rate_limited(app: Flask, staff: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.extensions import limiter
+
+    monkeypatch.setitem(app.config, "SIGN_IN_RATE_LIMIT", Config.SIGN_IN_RATE_LIMIT)
+    limiter.reset()
+    client = app.test_client()
+    try:
+        statuses = [_post_login(client, staff.email, "wrong password").status_code for _ in range(11)]
+        even_the_right_password = _post_login(client, staff.email, factories.PASSWORD)
+    finally:
+        limiter.reset()
+    assert statuses == [200] * 10 + [429]
+    assert even_the_right_password.status_code == 429
+    assert "Too many attempts" in even_the_right_password.get_data(as_text=True)

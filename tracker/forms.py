@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
+
+
+def options(*groups: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """A select's options from (value, label) pairs, group after group."""
+    return [SelectChoice(value, label) for group in groups for value, label in group]
 
 
 class EmptyForm(FlaskForm):

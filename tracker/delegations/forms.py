@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from tracker.auth.services import staff_choices
 from tracker.clock import today
 from tracker.countries.services import country_choices
-from tracker.forms import FilterForm, VersionedForm
+from tracker.forms import FilterForm, VersionedForm, options
 from tracker.languages import language_choices
 from tracker.models import ContactChannel, DelegationStatus, NeedCategory, Tier
 
@@ -19,17 +19,17 @@ class DelegationForm(VersionedForm):
     liaison_id = SelectField("Staff liaison", coerce=int, validators=[InputRequired()])
     tier = SelectField(
         "Tier at visit",
-        choices=[(TIER_FROM_HISTORY, "From the TIP report history"), *Tier.choices()],
+        choices=options([(TIER_FROM_HISTORY, "From the TIP report history")], Tier.choices()),
         description="Filled from the latest TIP report up to the visit's year; choose a tier to set it by hand.",
     )
-    status = SelectField("Status", choices=DelegationStatus.choices(), default=DelegationStatus.ACTIVE.value)
+    status = SelectField("Status", choices=options(DelegationStatus.choices()), default=DelegationStatus.ACTIVE.value)
     notes = TextAreaField("Notes", validators=[Optional(), Length(max=10_000)])
     submit = SubmitField("Save delegation")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country_id.choices = country_choices()
-        self.liaison_id.choices = staff_choices()
+        self.country_id.choices = options(country_choices())
+        self.liaison_id.choices = options(staff_choices())
 
 
 class DelegateForm(VersionedForm):
@@ -42,11 +42,11 @@ class DelegateForm(VersionedForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.preferred_language.choices = language_choices()
+        self.preferred_language.choices = options(language_choices())
 
 
 class NeedForm(VersionedForm):
-    category = SelectField("Category", choices=NeedCategory.choices())
+    category = SelectField("Category", choices=options(NeedCategory.choices()))
     description = TextAreaField(
         "What they said they need", validators=[DataRequired(), Length(max=5_000)]
     )
@@ -55,7 +55,7 @@ class NeedForm(VersionedForm):
 
 class ContactForm(VersionedForm):
     contacted_on = DateField("Date of contact", validators=[InputRequired(message="Give the date of the contact.")])
-    channel = SelectField("Channel", choices=ContactChannel.choices())
+    channel = SelectField("Channel", choices=options(ContactChannel.choices()))
     summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=10_000)])
     submit = SubmitField("Log contact")
 
@@ -66,12 +66,12 @@ class ContactForm(VersionedForm):
 
 class DelegationFilterForm(FilterForm):
     country = SelectField("Country", coerce=str, validators=[Optional()])
-    tier = SelectField("Tier at visit", choices=[("", "Any tier"), *Tier.choices()], validators=[Optional()])
+    tier = SelectField("Tier at visit", choices=options([("", "Any tier")], Tier.choices()), validators=[Optional()])
     year = IntegerField("Visit year", validators=[Optional(), NumberRange(min=1990, max=2100)])
     status = SelectField(
-        "Status", choices=[("", "Any status"), *DelegationStatus.choices()], validators=[Optional()]
+        "Status", choices=options([("", "Any status")], DelegationStatus.choices()), validators=[Optional()]
     )
 
     def validate(self, extra_validators: object = None) -> bool:
-        self.country.choices = [("", "Any country"), *((str(i), name) for i, name in country_choices())]
+        self.country.choices = options([("", "Any country")], ((str(i), name) for i, name in country_choices()))
         return super().validate(extra_validators)

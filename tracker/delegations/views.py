@@ -100,24 +100,15 @@ def _load_delegation(delegation_id: int) -> Delegation:
 def detail(delegation_id: int) -> str:
     """Show a delegation: needs, requests, delegates, contacts and the timeline."""
     delegation = _load_delegation(delegation_id)
-    delegates = db.session.scalars(
-        select(Delegate).where(Delegate.delegation_id == delegation_id).order_by(Delegate.name)
-    ).all()
-    needs = db.session.scalars(
-        select(StatedNeed).where(StatedNeed.delegation_id == delegation_id).order_by(StatedNeed.id)
-    ).all()
+    delegates = db.session.scalars(delegation.delegates.select()).all()
+    needs = db.session.scalars(delegation.needs.select()).all()
     requests = db.session.scalars(
         select(InfoRequest)
         .where(InfoRequest.delegation_id == delegation_id)
         .options(joinedload(InfoRequest.owner))
         .order_by(InfoRequest.due_on, InfoRequest.id)
     ).all()
-    contacts = db.session.scalars(
-        select(ContactLog)
-        .where(ContactLog.delegation_id == delegation_id)
-        .options(joinedload(ContactLog.logged_by))
-        .order_by(ContactLog.contacted_on.desc(), ContactLog.id.desc())
-    ).all()
+    contacts = db.session.scalars(delegation.contacts.select().options(joinedload(ContactLog.logged_by))).all()
     timeline = db.session.scalars(
         select(TimelineEntry)
         .where(TimelineEntry.delegation_id == delegation_id)

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from tracker.auth.services import staff_choices
 from tracker.clock import today
-from tracker.forms import FilterForm, VersionedForm
+from tracker.forms import FilterForm, VersionedForm, options
 from tracker.info_requests.workflow import action_label, next_statuses
 from tracker.models import InfoRequest, Priority, RequestKind, RequestStatus, StatedNeed
 
@@ -19,21 +19,22 @@ EARLIEST_DUE = date(2000, 1, 1)
 
 
 class RequestForm(VersionedForm):
-    kind = SelectField("Kind", choices=RequestKind.choices())
+    kind = SelectField("Kind", choices=options(RequestKind.choices()))
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=20_000)])
     need_id = SelectField("Stated need", coerce=int, default=NO_NEED)
     owner_id = SelectField("Owner", coerce=int, validators=[InputRequired()])
     due_on = DateField("Due on", validators=[InputRequired(message="Give the date it is due.")])
-    priority = SelectField("Priority", choices=Priority.choices(), default=Priority.NORMAL.value)
+    priority = SelectField("Priority", choices=options(Priority.choices()), default=Priority.NORMAL.value)
     submit = SubmitField("Save request")
 
     def __init__(self, needs: list[StatedNeed], *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.need_id.choices = [(NO_NEED, "— not linked to a need —")] + [
-            (need.id, f"{need.category.label}: {need.description[:80]}") for need in needs
-        ]
-        self.owner_id.choices = staff_choices()
+        self.need_id.choices = options(
+            [(NO_NEED, "— not linked to a need —")],
+            ((need.id, f"{need.category.label}: {need.description[:80]}") for need in needs),
+        )
+        self.owner_id.choices = options(staff_choices())
 
     def validate_due_on(self, field: DateField) -> None:
         if field.data and not EARLIEST_DUE <= field.data <= today() + timedelta(days=3660):
@@ -52,7 +53,8 @@ class StatusForm(VersionedForm):
     def __init__(self, info_request: InfoRequest, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         current = info_request.status
-        self.status.choices = [(target.value, action_label(current, target)) for target in next_statuses(current)]
+        targets = next_statuses(current)
+        self.status.choices = options((target.value, action_label(current, target)) for target in targets)
 
     def validate(self, extra_validators: object = None) -> bool:
         """A reason is required for some targets only, which a field validator cannot see (Optional stops it)."""
@@ -73,17 +75,17 @@ class RequestFilterForm(FilterForm):
     owner = SelectField("Owner", coerce=str, validators=[Optional()])
     status = SelectField(
         "Status",
-        choices=[("", "Any status"), (OPEN, "Open (new, in progress, waiting)"), *RequestStatus.choices()],
+        choices=options([("", "Any status"), (OPEN, "Open (new, in progress, waiting)")], RequestStatus.choices()),
         validators=[Optional()],
         default=OPEN,  # what staff look for; "Any status" is one choice away
     )
-    kind = SelectField("Kind", choices=[("", "Any kind"), *RequestKind.choices()], validators=[Optional()])
+    kind = SelectField("Kind", choices=options([("", "Any kind")], RequestKind.choices()), validators=[Optional()])
     due_from = DateField("Due from", validators=[Optional()])
     due_to = DateField("Due until", validators=[Optional()])
     q = StringField("Title contains", validators=[Optional(), Length(max=200)])
 
     def validate(self, extra_validators: object = None) -> bool:
-        self.owner.choices = [("", "Anyone"), *((str(i), name) for i, name in staff_choices())]
+        self.owner.choices = options([("", "Anyone")], ((str(i), name) for i, name in staff_choices()))
         return super().validate(extra_validators)
 
     def validate_due_to(self, field: DateField) -> None:

@@ -67,7 +67,7 @@ def add(delegation_id: int) -> str | Response:
     if not form.is_submitted():
         form.owner_id.data = delegation.liaison_id
         need = request.args.get("need", type=int)
-        if need in {choice[0] for choice in form.need_id.choices}:
+        if need in {choice.value for choice in form.need_id.choices}:
             form.need_id.data = need
     return render_template("info_requests/form.html", form=form, delegation=delegation, info_request=None)
 

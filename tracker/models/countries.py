@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from tracker.models.base import Base, LabelledEnum, enum_column
 
@@ -25,8 +25,8 @@ class Country(Base):
     iso3: Mapped[str] = mapped_column(sa.String(3), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100), index=True)
 
-    tier_placements: Mapped[list[TierPlacement]] = relationship(
-        back_populates="country", order_by="TierPlacement.year", lazy="raise"
+    tier_placements: WriteOnlyMapped[TierPlacement] = relationship(
+        back_populates="country", order_by="TierPlacement.year"
     )
 
     def __repr__(self) -> str:
@@ -47,7 +47,7 @@ class TierPlacement(Base):
     year: Mapped[int] = mapped_column(index=True)
     tier: Mapped[Tier] = mapped_column(enum_column(Tier, "tier"))
 
-    country: Mapped[Country] = relationship(back_populates="tier_placements", lazy="raise")
+    country: Mapped[Country] = relationship(back_populates="tier_placements", lazy="raise_on_sql")
 
     def __repr__(self) -> str:
         return f"<TierPlacement {self.country_id} {self.year} {self.tier}>"

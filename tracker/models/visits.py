@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from tracker.models.base import Base, CreatedAtMixin, LabelledEnum, enum_column
 from tracker.models.countries import Country, Tier
 from tracker.models.users import User
 
-#: Relationships never load on attribute access: a page must say what it loads (no N+1).
+#: Relationships to one row never load on attribute access: a page must say what it loads (no N+1).
+#: Collections are write-only: read them with a query (``delegation.needs.select()``), never all at once.
 NO_LAZY_SQL = "raise_on_sql"
 
 
@@ -31,7 +32,7 @@ class Visit(CreatedAtMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
 
     host: Mapped[User | None] = relationship(lazy=NO_LAZY_SQL)
-    delegations: Mapped[list[Delegation]] = relationship(back_populates="visit", lazy="raise")
+    delegations: WriteOnlyMapped[Delegation] = relationship(back_populates="visit", order_by="Delegation.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -67,14 +68,10 @@ class Delegation(CreatedAtMixin, Base):
     visit: Mapped[Visit] = relationship(back_populates="delegations", lazy=NO_LAZY_SQL)
     country: Mapped[Country] = relationship(lazy=NO_LAZY_SQL)
     liaison: Mapped[User] = relationship(lazy=NO_LAZY_SQL)
-    delegates: Mapped[list[Delegate]] = relationship(
-        back_populates="delegation", order_by="Delegate.name", lazy="raise"
-    )
-    needs: Mapped[list[StatedNeed]] = relationship(
-        back_populates="delegation", order_by="StatedNeed.id", lazy="raise"
-    )
-    contacts: Mapped[list[ContactLog]] = relationship(
-        back_populates="delegation", order_by="ContactLog.contacted_on.desc()", lazy="raise"
+    delegates: WriteOnlyMapped[Delegate] = relationship(back_populates="delegation", order_by="Delegate.name")
+    needs: WriteOnlyMapped[StatedNeed] = relationship(back_populates="delegation", order_by="StatedNeed.id")
+    contacts: WriteOnlyMapped[ContactLog] = relationship(
+        back_populates="delegation", order_by="(ContactLog.contacted_on.desc(), ContactLog.id.desc())"
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -4,7 +4,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.auth.services import staff_choices
-from tracker.forms import FilterForm, VersionedForm
+from tracker.forms import FilterForm, VersionedForm, options
 
 NO_HOST = 0
 
@@ -25,7 +25,7 @@ class VisitForm(VersionedForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.host_id.choices = [(NO_HOST, "— none —"), *staff_choices()]
+        self.host_id.choices = options([(NO_HOST, "— none —")], staff_choices())
 
     def validate_ends_on(self, field: DateField) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
