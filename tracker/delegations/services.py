@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tracker import wording
 from tracker.countries.services import tier_as_of
 from tracker.delegations.forms import TIER_FROM_HISTORY, ContactForm, DelegateForm, DelegationForm, NeedForm
 from tracker.extensions import db
@@ -53,7 +54,7 @@ def create_delegation(visit: Visit, form: DelegationForm, actor: User) -> Delega
     db.session.add(delegation)
     db.session.flush()
     country_name = db.session.scalar(select(Country.name).where(Country.id == delegation.country_id))
-    summary = f"Delegation from {country_name} added to {visit.title}"
+    summary = wording.delegation_added(country_name or "", visit.title)
     record(TimelineKind.CREATED, summary, delegation_id=delegation.id, actor=actor)
     return delegation
 
@@ -77,8 +78,8 @@ def save_delegate(
     delegate.email = email
     delegate.preferred_language = form.preferred_language.data
     db.session.add(delegate)
-    verb = "added" if is_new else "updated"
-    record(TimelineKind.DELEGATE, f"Delegate {delegate.name} {verb}", delegation_id=delegation.id, actor=actor)
+    summary = wording.delegate_saved(delegate.name, is_new)
+    record(TimelineKind.DELEGATE, summary, delegation_id=delegation.id, actor=actor)
     return delegate
 
 
@@ -88,8 +89,7 @@ def save_need(delegation: Delegation, form: NeedForm, actor: User, need: StatedN
     need.category = NeedCategory(form.category.data)
     need.description = form.description.data.strip()
     db.session.add(need)
-    verb = "recorded" if is_new else "updated"
-    summary = f"Stated need ({need.category.label}) {verb}"
+    summary = wording.need_saved(need.category, is_new)
     record(TimelineKind.NEED, summary, delegation_id=delegation.id, body=need.description, actor=actor)
     return need
 
@@ -103,6 +103,6 @@ def log_contact(delegation: Delegation, form: ContactForm, actor: User) -> Conta
         logged_by_id=actor.id,
     )
     db.session.add(contact)
-    summary = f"{contact.channel.label} contact on {contact.contacted_on:%-d %b %Y} logged"
+    summary = wording.contact_logged(contact.channel, contact.contacted_on)
     record(TimelineKind.CONTACT, summary, delegation_id=delegation.id, body=contact.summary, actor=actor)
     return contact

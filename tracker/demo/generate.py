@@ -1,7 +1,7 @@
 """Build the demo visits, delegations, needs, requests, timelines and contacts.
 
-The services take forms and the signed-in user, which a command does not have, so the rows are built
-here directly, with the timeline wording the services use.
+Rows are built here directly rather than through the services, because demo rows carry invented past
+timestamps; the timeline's wording comes from ``tracker.wording``, as the services' does.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from tracker import wording
 from tracker.clock import today as centre_today
 from tracker.countries.services import tier_as_of
 from tracker.demo import vocabulary as words
@@ -39,7 +40,6 @@ from tracker.models import (
     User,
     Visit,
 )
-from tracker.templating import format_date
 from tracker.timeline import record
 
 
@@ -173,13 +173,13 @@ class DemoBuilder:
             row.delegation_id, row.created_at = delegation.id, moment
         db.session.add_all([*delegates, *needs])
         db.session.flush()
-        summary = f"Delegation from {country.name} added to {visit.title}"
+        summary = wording.delegation_added(country.name, visit.title)
         self._log(TimelineKind.CREATED, summary, moments[0], liaison, delegation.id)
         for delegate in delegates:
-            summary = f"Delegate {delegate.name} added"
+            summary = wording.delegate_saved(delegate.name, is_new=True)
             self._log(TimelineKind.DELEGATE, summary, delegate.created_at, liaison, delegation.id)
         for need in needs:
-            summary = f"Stated need ({need.category.label}) recorded"
+            summary = wording.need_saved(need.category, is_new=True)
             self._log(TimelineKind.NEED, summary, need.created_at, liaison, delegation.id, body=need.description)
         self.counts.update(delegations=1, delegates=len(delegates), needs=len(needs))
         return _Group(delegation, visit, liaison, needs)
@@ -223,7 +223,7 @@ class DemoBuilder:
         db.session.add(info_request)
         db.session.flush()
         ids = {"delegation_id": delegation.id, "request_id": info_request.id}
-        summary = f"Request “{title}” logged for {owner.name}, due {format_date(due_on)}"
+        summary = wording.request_logged(title, owner.name, due_on)
         self._log(TimelineKind.CREATED, summary, moments[0], group.liaison, **ids)
         current = RequestStatus.NEW
         for step, moment in zip(steps, moments[1:]):
@@ -231,7 +231,7 @@ class DemoBuilder:
                 self._log(TimelineKind.COMMENT, "Comment", moment, owner, body=rng.choice(words.COMMENTS), **ids)
                 continue
             body = reason if step.needs_reason else ""
-            summary = f"Status: {current.label} → {step.label}"
+            summary = wording.status_changed(current, step)
             self._log(TimelineKind.STATUS_CHANGED, summary, moment, owner, body=body, **ids)
             current = step
         self.counts["requests"] += 1
@@ -282,7 +282,7 @@ class DemoBuilder:
                 created_at=moment,
             )
             db.session.add(contact)
-            summary = f"{channel.label} contact on {format_date(contacted_on)} logged"
+            summary = wording.contact_logged(channel, contacted_on)
             self._log(TimelineKind.CONTACT, summary, moment, group.liaison, group.delegation.id, body=text)
             self.counts["contacts"] += 1
             contacted_on += timedelta(days=next(gaps, self.rng.randint(45, 85)) + self.rng.randint(-5, 5))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tracker import wording
 from tracker.extensions import db
 from tracker.info_requests.forms import NO_NEED, RequestForm
 from tracker.info_requests.workflow import next_statuses
@@ -56,8 +57,7 @@ def create_request(delegation: Delegation, form: RequestForm, actor: User) -> In
     db.session.add(info_request)
     db.session.flush()
     owner = db.session.get(User, info_request.owner_id)
-    due = format_date(info_request.due_on)
-    summary = f"Request “{info_request.title}” logged for {owner.name if owner else 'nobody'}, due {due}"
+    summary = wording.request_logged(info_request.title, owner.name if owner else "nobody", info_request.due_on)
     record(TimelineKind.CREATED, summary, delegation_id=delegation.id, request_id=info_request.id, actor=actor)
     return info_request
 
@@ -92,7 +92,7 @@ def change_status(info_request: InfoRequest, target: RequestStatus, actor: User,
         info_request.delivered_at = None
     record(
         TimelineKind.STATUS_CHANGED,
-        f"Status: {current.label} → {target.label}",
+        wording.status_changed(current, target),
         delegation_id=info_request.delegation_id,
         request_id=info_request.id,
         body=reason,

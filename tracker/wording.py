@@ -1,0 +1,32 @@
+"""How the timeline words each kind of event: one place, shared by the services and the demo data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tracker.models import ContactChannel, NeedCategory, RequestStatus
+from tracker.templating import format_date
+
+
+def delegation_added(country: str, visit_title: str) -> str:
+    return f"Delegation from {country} added to {visit_title}"
+
+
+def delegate_saved(name: str, is_new: bool) -> str:
+    return f"Delegate {name} {'added' if is_new else 'updated'}"
+
+
+def need_saved(category: NeedCategory, is_new: bool) -> str:
+    return f"Stated need ({category.label}) {'recorded' if is_new else 'updated'}"
+
+
+def contact_logged(channel: ContactChannel, contacted_on: date) -> str:
+    return f"{channel.label} contact on {format_date(contacted_on)} logged"
+
+
+def request_logged(title: str, owner: str, due_on: date) -> str:
+    return f"Request “{title}” logged for {owner}, due {format_date(due_on)}"
+
+
+def status_changed(before: RequestStatus, after: RequestStatus) -> str:
+    return f"Status: {before.label} → {after.label}"
