@@ -125,3 +125,14 @@ def test_the_good_version_of_each_form_is_accepted(signed_in: FlaskClient, world
     url, data = form(world)
     response = signed_in.post(url, data={**data, "csrf_token": csrf_token(signed_in.get("/"))})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_the_country_of_a_new_delegation_is_chosen_not_defaulted(signed_in: FlaskClient, world: dict[str, int]) -> None:
+    page = signed_in.get(f"/visits/{world['visit']}/delegations/new").get_data(as_text=True)
+    first_option = page[page.index('<select id="country_id"'):].split("</option>")[0]
+    assert first_option.endswith('value="0">— choose a country —')
+    url, data = _delegation(world, country_id=0)
+    before = _snapshot()
+    response = signed_in.post(url, data={**data, "csrf_token": csrf_token(signed_in.get("/"))})
+    assert "Choose the delegation&#39;s country." in response.get_data(as_text=True)
+    assert _snapshot() == before

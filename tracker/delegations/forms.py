@@ -12,10 +12,13 @@ from tracker.models import ContactChannel, DelegationStatus, NeedCategory, Tier
 
 #: The tier select's first option: take the tier from the bundled TIP-report history.
 TIER_FROM_HISTORY = ""
+NO_COUNTRY = 0
 
 
 class DelegationForm(VersionedForm):
-    country_id = SelectField("Country", coerce=int, validators=[InputRequired()])
+    country_id = SelectField(
+        "Country", coerce=int, validators=[NumberRange(min=1, message="Choose the delegation's country.")]
+    )
     liaison_id = SelectField("Staff liaison", coerce=int, validators=[InputRequired()])
     tier = SelectField(
         "Tier at visit",
@@ -28,7 +31,7 @@ class DelegationForm(VersionedForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.country_id.choices = options(country_choices())
+        self.country_id.choices = options([(NO_COUNTRY, "— choose a country —")], country_choices())
         self.liaison_id.choices = options(staff_choices())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -85,6 +86,7 @@ def add(visit_id: int) -> str | Response:
             return redirect(url_for("delegations.detail", delegation_id=delegation.id))
     elif not form.is_submitted():
         form.tier.data = TIER_FROM_HISTORY
+        form.liaison_id.data = current_user.id  # whoever records the delegation usually follows it up
     return render_template("delegations/form.html", form=form, visit=visit, delegation=None)
 
 
