@@ -136,3 +136,32 @@ def test_the_country_of_a_new_delegation_is_chosen_not_defaulted(signed_in: Flas
     response = signed_in.post(url, data={**data, "csrf_token": csrf_token(signed_in.get("/"))})
     assert "Choose the delegation&#39;s country." in response.get_data(as_text=True)
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("url_of", "fields", "message"),
+    [
+        (lambda w: f"/visits/{w['visit']}/edit",
+         {"title": "Exchange", "starts_on": "2025-05-05", "ends_on": "2025-05-01", "host_id": 0},
+         "cannot end before it starts"),
+        (lambda w: f"/requests/{w['request']}/edit",
+         {"kind": "data", "title": "", "need_id": 0, "owner_id": "__liaison__", "due_on": "2026-01-01",
+          "priority": "normal"},
+         "This field is required"),
+        (lambda w: f"/requests/{w['request']}/comments", {"body": "   "}, "This field is required"),
+        (lambda w: f"/delegations/{w['delegation']}/delegates/{w['delegate']}/edit",
+         {"name": "Ana", "email": "not an email", "preferred_language": "en"}, "Invalid email"),
+    ],
+    ids=["visit edit", "request edit", "empty comment", "delegate edit"],
+)
+def test_bad_edits_are_refused_and_change_nothing(
+    signed_in: FlaskClient, world: dict[str, int], url_of: Callable[[dict[str, int]], str],
+    fields: dict[str, object], message: str,
+) -> None:
+    url = url_of(world)
+    data = {key: world["liaison"] if value == "__liaison__" else value for key, value in fields.items()}
+    before = _snapshot()
+    response = signed_in.post(url, data={**data, "version": 1, "csrf_token": csrf_token(signed_in.get("/"))})
+    assert response.status_code in (200, 400)
+    assert message in response.get_data(as_text=True)
+    assert _snapshot() == before

@@ -14,7 +14,7 @@ from tests.html import csrf_token
 from tracker.countries.reference import BUNDLED_TIERS
 from tracker.countries.services import tier_as_of
 from tracker.extensions import db
-from tracker.models import Delegation, Tier
+from tracker.models import Delegation, Tier, TimelineEntry
 
 
 def _bundled(iso3: str, year: int) -> str | None:
@@ -87,3 +87,18 @@ def test_editing_the_tier_by_hand_keeps_it(signed_in: FlaskClient) -> None:
     db.session.expire_all()
     saved = db.session.get(Delegation, delegation.id)
     assert (saved.tier, saved.tier_report_year) == (Tier.SPECIAL_CASE, None)
+
+
+def test_delegation_edit_is_recorded_in_its_timeline(signed_in: FlaskClient) -> None:
+    delegation = factories.delegation(tier=Tier.TIER_2, tier_report_year=2014)
+    new_liaison = factories.user(name="Noor Liaison")
+    page = signed_in.get(f"/delegations/{delegation.id}/edit")
+    data = {
+        "csrf_token": csrf_token(page), "version": delegation.version, "country_id": delegation.country_id,
+        "liaison_id": new_liaison.id, "tier": Tier.TIER_2.value, "status": "closed", "notes": "Moved on",
+    }
+    assert signed_in.post(f"/delegations/{delegation.id}/edit", data=data).status_code == 302
+    entry = db.session.scalars(select(TimelineEntry).where(TimelineEntry.delegation_id == delegation.id)).one()
+    assert "→ Noor Liaison" in entry.summary and "Status: Following up → Follow-up closed" in entry.summary
+    assert "Tier at visit" not in entry.summary, "an unchanged tier keeps its report year"
+    assert entry.summary.endswith("Notes edited")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tracker.extensions import db
 from tracker.models import TimelineEntry, TimelineKind, User
 
@@ -28,7 +30,8 @@ def record(
     return entry
 
 
-def describe_changes(before: dict[str, str], after: dict[str, str]) -> str:
-    """A readable line such as "Due on: 3 Apr 2026 → 10 Apr 2026; Owner: Ana → Ben" (empty if nothing changed)."""
+def describe_changes(before: dict[str, str], after: dict[str, str], edited_texts: Iterable[str] = ()) -> str:
+    """A readable line such as "Due on: 3 Apr 2026 → 10 Apr 2026; Owner: Ana → Ben; Notes edited" (empty if
+    nothing changed); long texts are named in ``edited_texts`` rather than quoted."""
     changes = [f"{name}: {before[name] or '—'} → {after[name] or '—'}" for name in after if before[name] != after[name]]
-    return "; ".join(changes)
+    return "; ".join([*changes, *(f"{name} edited" for name in edited_texts)])

@@ -22,7 +22,7 @@ from tracker.models import (
     User,
     Visit,
 )
-from tracker.timeline import record
+from tracker.timeline import describe_changes, record
 
 
 class DuplicateError(ValueError):
@@ -46,6 +46,30 @@ def apply_delegation_form(delegation: Delegation, form: DelegationForm, visit: V
         delegation.tier, delegation.tier_report_year = tier_as_of(delegation.country_id, visit.starts_on)
     elif country_changed or form.tier.data != delegation.tier:
         delegation.tier, delegation.tier_report_year = Tier(form.tier.data), None
+
+
+def _readable(delegation: Delegation) -> dict[str, str]:
+    """The fields a person edits, as they read them, for the timeline's before/after line."""
+    country = db.session.get(Country, delegation.country_id) if delegation.country_id else None
+    liaison = db.session.get(User, delegation.liaison_id) if delegation.liaison_id else None
+    tier = delegation.tier.label if delegation.tier else ""
+    if tier and delegation.tier_report_year:
+        tier += f" ({delegation.tier_report_year} report)"
+    return {
+        "Country": country.name if country else "",
+        "Tier at visit": tier,
+        "Liaison": liaison.name if liaison else "",
+        "Status": delegation.status.label if delegation.status else "",
+    }
+
+
+def update_delegation(delegation: Delegation, form: DelegationForm, visit: Visit, actor: User) -> None:
+    """Apply an edit and record what changed, before → after."""
+    before, old_notes = _readable(delegation), delegation.notes
+    apply_delegation_form(delegation, form, visit)
+    edited = ["Notes"] if delegation.notes != old_notes else []
+    if summary := describe_changes(before, _readable(delegation), edited):
+        record(TimelineKind.UPDATED, summary, delegation_id=delegation.id, actor=actor)
 
 
 def create_delegation(visit: Visit, form: DelegationForm, actor: User) -> Delegation:

@@ -23,11 +23,11 @@ from tracker.delegations.forms import (
 from tracker.delegations.queries import last_contact_on, open_request_count
 from tracker.delegations.services import (
     DuplicateError,
-    apply_delegation_form,
     create_delegation,
     log_contact,
     save_delegate,
     save_need,
+    update_delegation,
 )
 from tracker.extensions import db
 from tracker.models import (
@@ -139,7 +139,7 @@ def edit(delegation_id: int) -> str | Response:
             flash_conflict()
         else:
             try:
-                apply_delegation_form(delegation, form, delegation.visit)
+                update_delegation(delegation, form, delegation.visit, acting_user())
             except DuplicateError as error:
                 form.country_id.errors.append(str(error))
             else:

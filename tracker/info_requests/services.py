@@ -66,14 +66,10 @@ def update_request(info_request: InfoRequest, form: RequestForm, actor: User) ->
     """Apply an edit and record what changed, before → after."""
     before, old_description = _readable(info_request), info_request.description
     _apply(info_request, form)
-    changes = [describe_changes(before, _readable(info_request))]
-    if info_request.description != old_description:
-        changes.append("Description edited")
-    if summary := "; ".join(change for change in changes if change):
-        record(
-            TimelineKind.UPDATED, summary, delegation_id=info_request.delegation_id, request_id=info_request.id,
-            actor=actor,
-        )
+    edited = ["Description"] if info_request.description != old_description else []
+    if summary := describe_changes(before, _readable(info_request), edited):
+        ids = {"delegation_id": info_request.delegation_id, "request_id": info_request.id}
+        record(TimelineKind.UPDATED, summary, actor=actor, **ids)
 
 
 def change_status(info_request: InfoRequest, target: RequestStatus, actor: User, reason: str = "") -> None:
