@@ -155,3 +155,23 @@ def test_request_list_filters(signed_in: FlaskClient) -> None:
     assert titles("q=shelter") == {"Shelter data"}
     bad = signed_in.get("/requests/?due_from=2026-02-30&status=nonsense&page=-1")
     assert bad.status_code == 200 and "Not a valid" in bad.get_data(as_text=True)
+
+
+def test_services_work_outside_a_request_with_plain_values() -> None:
+    """The command line, imports and the portal call the same services the views call."""
+    from tracker.info_requests.services import RequestFields, change_status, create_request
+    from tracker.models import Delegation, Priority, RequestKind, User
+
+    made = factories.delegation()
+    delegation, liaison = db.session.get(Delegation, made.id), db.session.get(User, made.liaison_id)
+    fields = RequestFields(
+        kind=RequestKind.DATA, title="Shelter capacity figures", description="", need_id=None,
+        owner_id=liaison.id, due_on=date(2026, 6, 1), priority=Priority.HIGH,
+    )
+    info_request = create_request(delegation, fields, liaison)
+    change_status(info_request, RequestStatus.IN_PROGRESS, liaison)
+    db.session.commit()
+    entries = _timeline(info_request.id)
+    assert [e.kind for e in entries] == [TimelineKind.CREATED, TimelineKind.STATUS_CHANGED]
+    assert {e.actor_id for e in entries} == {liaison.id}
+    assert entries[0].summary == "Request “Shelter capacity figures” logged for " + liaison.name + ", due 1 Jun 2026"

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from tracker.auth.services import staff_choices
 from tracker.clock import today
 from tracker.countries.services import country_choices
+from tracker.delegations.services import ContactFields, DelegateFields, DelegationFields, NeedFields
 from tracker.forms import FilterForm, VersionedForm, options
 from tracker.languages import language_choices
 from tracker.models import ContactChannel, DelegationStatus, NeedCategory, Tier
@@ -34,6 +35,15 @@ class DelegationForm(VersionedForm):
         self.country_id.choices = options([(NO_COUNTRY, "— choose a country —")], country_choices())
         self.liaison_id.choices = options(staff_choices())
 
+    def fields(self) -> DelegationFields:
+        return DelegationFields(
+            country_id=self.country_id.data,
+            liaison_id=self.liaison_id.data,
+            status=DelegationStatus(self.status.data),
+            notes=(self.notes.data or "").strip(),
+            tier=None if self.tier.data == TIER_FROM_HISTORY else Tier(self.tier.data),
+        )
+
 
 class DelegateForm(VersionedForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
@@ -47,6 +57,15 @@ class DelegateForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.preferred_language.choices = options(language_choices())
 
+    def fields(self) -> DelegateFields:
+        return DelegateFields(
+            name=self.name.data.strip(),
+            title=(self.title.data or "").strip(),
+            organisation=(self.organisation.data or "").strip(),
+            email=(self.email.data or "").strip().lower() or None,
+            preferred_language=self.preferred_language.data,
+        )
+
 
 class NeedForm(VersionedForm):
     category = SelectField("Category", choices=options(NeedCategory.choices()))
@@ -54,6 +73,9 @@ class NeedForm(VersionedForm):
         "What they said they need", validators=[DataRequired(), Length(max=5_000)]
     )
     submit = SubmitField("Save need")
+
+    def fields(self) -> NeedFields:
+        return NeedFields(category=NeedCategory(self.category.data), description=self.description.data.strip())
 
 
 class ContactForm(VersionedForm):
@@ -65,6 +87,13 @@ class ContactForm(VersionedForm):
     def validate_contacted_on(self, field: DateField) -> None:
         if field.data and field.data > today():
             raise ValidationError("A contact cannot be logged for a future date.")
+
+    def fields(self) -> ContactFields:
+        return ContactFields(
+            contacted_on=self.contacted_on.data,
+            channel=ContactChannel(self.channel.data),
+            summary=self.summary.data.strip(),
+        )
 
 
 class DelegationFilterForm(FilterForm):

@@ -1,12 +1,18 @@
-"""Delegations and what hangs off them: the tier snapshot, delegates, stated needs, contacts."""
+"""Delegations and what hangs off them: the tier snapshot, delegates, stated needs, contacts.
+
+Services take plain values (the dataclasses below), not forms, so that the command line, imports and the
+delegate portal can call them too; they flush and record the timeline, and the caller commits.
+"""
 
 from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from tracker import wording
 from tracker.countries.services import tier_as_of
-from tracker.delegations.forms import TIER_FROM_HISTORY, ContactForm, DelegateForm, DelegationForm, NeedForm
 from tracker.extensions import db
 from tracker.models import (
     ContactChannel,
@@ -29,23 +35,54 @@ class DuplicateError(ValueError):
     """The record would repeat one that exists; the message says which."""
 
 
-def apply_delegation_form(delegation: Delegation, form: DelegationForm, visit: Visit) -> None:
-    """Copy the form onto the delegation; "from history" takes the tier of the latest report up to the visit."""
-    if form.country_id.data != delegation.country_id:
-        taken = db.session.scalar(
-            select(Delegation.id).where(Delegation.visit_id == visit.id, Delegation.country_id == form.country_id.data)
-        )
-        if taken is not None:
+@dataclass(frozen=True)
+class DelegationFields:
+    country_id: int
+    liaison_id: int
+    status: DelegationStatus
+    notes: str
+    #: None: take the tier from the TIP-report history as of the visit.
+    tier: Tier | None
+
+
+@dataclass(frozen=True)
+class DelegateFields:
+    name: str
+    title: str
+    organisation: str
+    #: Lower-cased, or None.
+    email: str | None
+    preferred_language: str
+
+
+@dataclass(frozen=True)
+class NeedFields:
+    category: NeedCategory
+    description: str
+
+
+@dataclass(frozen=True)
+class ContactFields:
+    contacted_on: date
+    channel: ContactChannel
+    summary: str
+
+
+def _apply_delegation(delegation: Delegation, fields: DelegationFields, visit: Visit) -> None:
+    """Copy the values; a tier from history is that of the latest report up to the visit's year."""
+    country_changed = fields.country_id != delegation.country_id
+    if country_changed:
+        taken = select(Delegation.id).where(Delegation.visit_id == visit.id, Delegation.country_id == fields.country_id)
+        if db.session.scalar(taken) is not None:
             raise DuplicateError("This visit already has a delegation from that country.")
-    country_changed = form.country_id.data != delegation.country_id
-    delegation.country_id = form.country_id.data
-    delegation.liaison_id = form.liaison_id.data
-    delegation.status = DelegationStatus(form.status.data)
-    delegation.notes = (form.notes.data or "").strip()
-    if form.tier.data == TIER_FROM_HISTORY:
-        delegation.tier, delegation.tier_report_year = tier_as_of(delegation.country_id, visit.starts_on)
-    elif country_changed or form.tier.data != delegation.tier:
-        delegation.tier, delegation.tier_report_year = Tier(form.tier.data), None
+    delegation.country_id = fields.country_id
+    delegation.liaison_id = fields.liaison_id
+    delegation.status = fields.status
+    delegation.notes = fields.notes
+    if fields.tier is None:
+        delegation.tier, delegation.tier_report_year = tier_as_of(fields.country_id, visit.starts_on)
+    elif country_changed or fields.tier != delegation.tier:
+        delegation.tier, delegation.tier_report_year = fields.tier, None
 
 
 def _readable(delegation: Delegation) -> dict[str, str]:
@@ -63,18 +100,9 @@ def _readable(delegation: Delegation) -> dict[str, str]:
     }
 
 
-def update_delegation(delegation: Delegation, form: DelegationForm, visit: Visit, actor: User) -> None:
-    """Apply an edit and record what changed, before → after."""
-    before, old_notes = _readable(delegation), delegation.notes
-    apply_delegation_form(delegation, form, visit)
-    edited = ["Notes"] if delegation.notes != old_notes else []
-    if summary := describe_changes(before, _readable(delegation), edited):
-        record(TimelineKind.UPDATED, summary, delegation_id=delegation.id, actor=actor)
-
-
-def create_delegation(visit: Visit, form: DelegationForm, actor: User) -> Delegation:
+def create_delegation(visit: Visit, fields: DelegationFields, actor: User) -> Delegation:
     delegation = Delegation(visit_id=visit.id)
-    apply_delegation_form(delegation, form, visit)
+    _apply_delegation(delegation, fields, visit)
     db.session.add(delegation)
     db.session.flush()
     country_name = db.session.scalar(select(Country.name).where(Country.id == delegation.country_id))
@@ -83,49 +111,47 @@ def create_delegation(visit: Visit, form: DelegationForm, actor: User) -> Delega
     return delegation
 
 
+def update_delegation(delegation: Delegation, fields: DelegationFields, visit: Visit, actor: User) -> None:
+    """Apply an edit and record what changed, before → after."""
+    before, old_notes = _readable(delegation), delegation.notes
+    _apply_delegation(delegation, fields, visit)
+    edited = ["Notes"] if delegation.notes != old_notes else []
+    if summary := describe_changes(before, _readable(delegation), edited):
+        record(TimelineKind.UPDATED, summary, delegation_id=delegation.id, actor=actor)
+
+
 def save_delegate(
-    delegation: Delegation, form: DelegateForm, actor: User, delegate: Delegate | None = None
+    delegation: Delegation, fields: DelegateFields, actor: User, delegate: Delegate | None = None
 ) -> Delegate:
     """Add or update a delegate; an email may appear once per delegation."""
-    email = (form.email.data or "").strip().lower() or None
-    if email:
-        clash = select(Delegate.id).where(Delegate.delegation_id == delegation.id, Delegate.email == email)
+    if fields.email:
+        clash = select(Delegate.id).where(Delegate.delegation_id == delegation.id, Delegate.email == fields.email)
         if delegate is not None:
             clash = clash.where(Delegate.id != delegate.id)
         if db.session.scalar(clash) is not None:
             raise DuplicateError("Another delegate of this delegation has that email.")
     is_new = delegate is None
     delegate = delegate or Delegate(delegation_id=delegation.id)
-    delegate.name = form.name.data.strip()
-    delegate.title = (form.title.data or "").strip()
-    delegate.organisation = (form.organisation.data or "").strip()
-    delegate.email = email
-    delegate.preferred_language = form.preferred_language.data
+    for name, value in asdict(fields).items():
+        setattr(delegate, name, value)
     db.session.add(delegate)
     summary = wording.delegate_saved(delegate.name, is_new)
     record(TimelineKind.DELEGATE, summary, delegation_id=delegation.id, actor=actor)
     return delegate
 
 
-def save_need(delegation: Delegation, form: NeedForm, actor: User, need: StatedNeed | None = None) -> StatedNeed:
+def save_need(delegation: Delegation, fields: NeedFields, actor: User, need: StatedNeed | None = None) -> StatedNeed:
     is_new = need is None
     need = need or StatedNeed(delegation_id=delegation.id, created_by_id=actor.id)
-    need.category = NeedCategory(form.category.data)
-    need.description = form.description.data.strip()
+    need.category, need.description = fields.category, fields.description
     db.session.add(need)
     summary = wording.need_saved(need.category, is_new)
     record(TimelineKind.NEED, summary, delegation_id=delegation.id, body=need.description, actor=actor)
     return need
 
 
-def log_contact(delegation: Delegation, form: ContactForm, actor: User) -> ContactLog:
-    contact = ContactLog(
-        delegation_id=delegation.id,
-        contacted_on=form.contacted_on.data,
-        channel=ContactChannel(form.channel.data),
-        summary=form.summary.data.strip(),
-        logged_by_id=actor.id,
-    )
+def log_contact(delegation: Delegation, fields: ContactFields, actor: User) -> ContactLog:
+    contact = ContactLog(delegation_id=delegation.id, logged_by_id=actor.id, **asdict(fields))
     db.session.add(contact)
     summary = wording.contact_logged(contact.channel, contact.contacted_on)
     record(TimelineKind.CONTACT, summary, delegation_id=delegation.id, body=contact.summary, actor=actor)

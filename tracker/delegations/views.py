@@ -76,7 +76,7 @@ def add(visit_id: int) -> str | Response:
     form = DelegationForm()
     if form.validate_on_submit():
         try:
-            delegation = create_delegation(visit, form, acting_user())
+            delegation = create_delegation(visit, form.fields(), acting_user())
         except DuplicateError as error:
             db.session.rollback()
             form.country_id.errors.append(str(error))
@@ -139,7 +139,7 @@ def edit(delegation_id: int) -> str | Response:
             flash_conflict()
         else:
             try:
-                update_delegation(delegation, form, delegation.visit, acting_user())
+                update_delegation(delegation, form.fields(), delegation.visit, acting_user())
             except DuplicateError as error:
                 form.country_id.errors.append(str(error))
             else:
@@ -167,7 +167,7 @@ def delegate_form(delegation_id: int, delegate_id: int | None = None) -> str | R
     form = DelegateForm(obj=delegate)
     if form.validate_on_submit():
         try:
-            save_delegate(delegation, form, acting_user(), delegate)
+            save_delegate(delegation, form.fields(), acting_user(), delegate)
         except DuplicateError as error:
             form.email.errors.append(str(error))
         else:
@@ -186,7 +186,7 @@ def need_form(delegation_id: int, need_id: int | None = None) -> str | Response:
     need = _child_or_404(StatedNeed, need_id, delegation_id) if need_id else None
     form = NeedForm(obj=need)
     if form.validate_on_submit():
-        save_need(delegation, form, acting_user(), need)
+        save_need(delegation, form.fields(), acting_user(), need)
         db.session.commit()
         flash("Stated need saved.", "success")
         return redirect(url_for("delegations.detail", delegation_id=delegation_id, _anchor="needs"))
@@ -200,7 +200,7 @@ def contact_form(delegation_id: int) -> str | Response:
     delegation = _load_delegation(delegation_id)
     form = ContactForm()
     if form.validate_on_submit():
-        log_contact(delegation, form, acting_user())
+        log_contact(delegation, form.fields(), acting_user())
         db.session.commit()
         flash("Contact logged.", "success")
         return redirect(url_for("delegations.detail", delegation_id=delegation_id, _anchor="contacts"))

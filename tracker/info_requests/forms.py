@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from tracker.auth.services import staff_choices
 from tracker.clock import today
 from tracker.forms import FilterForm, VersionedForm, options
+from tracker.info_requests.services import RequestFields
 from tracker.info_requests.workflow import action_label, next_statuses
 from tracker.models import InfoRequest, Priority, RequestKind, RequestStatus, StatedNeed
 
@@ -39,6 +40,17 @@ class RequestForm(VersionedForm):
     def validate_due_on(self, field: DateField) -> None:
         if field.data and not EARLIEST_DUE <= field.data <= today() + timedelta(days=3660):
             raise ValidationError("Give a due date between 2000 and ten years from now.")
+
+    def fields(self) -> RequestFields:
+        return RequestFields(
+            kind=RequestKind(self.kind.data),
+            title=self.title.data.strip(),
+            description=(self.description.data or "").strip(),
+            need_id=None if self.need_id.data == NO_NEED else self.need_id.data,
+            owner_id=self.owner_id.data,
+            due_on=self.due_on.data,
+            priority=Priority(self.priority.data),
+        )
 
 
 class StatusForm(VersionedForm):

@@ -1,12 +1,18 @@
-"""The rules of information requests; every change lands in the timeline. Callers commit."""
+"""The rules of information requests; every change lands in the timeline. Callers commit.
+
+Services take plain values (``RequestFields``), not forms, so that imports and the delegate portal can
+call them too.
+"""
 
 from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from tracker import wording
 from tracker.extensions import db
-from tracker.info_requests.forms import NO_NEED, RequestForm
 from tracker.info_requests.workflow import next_statuses
 from tracker.models import (
     Delegation,
@@ -27,6 +33,18 @@ class TransitionError(ValueError):
     """A status change the flow does not allow."""
 
 
+@dataclass(frozen=True)
+class RequestFields:
+    kind: RequestKind
+    title: str
+    description: str
+    #: One of the delegation's stated needs, or None.
+    need_id: int | None
+    owner_id: int
+    due_on: date
+    priority: Priority
+
+
 def _readable(info_request: InfoRequest) -> dict[str, str]:
     """The fields a person edits, as they read them, for the timeline's before/after line."""
     owner = db.session.get(User, info_request.owner_id) if info_request.owner_id else None
@@ -41,19 +59,14 @@ def _readable(info_request: InfoRequest) -> dict[str, str]:
     }
 
 
-def _apply(info_request: InfoRequest, form: RequestForm) -> None:
-    info_request.kind = RequestKind(form.kind.data)
-    info_request.title = form.title.data.strip()
-    info_request.description = (form.description.data or "").strip()
-    info_request.need_id = form.need_id.data if form.need_id.data != NO_NEED else None
-    info_request.owner_id = form.owner_id.data
-    info_request.due_on = form.due_on.data
-    info_request.priority = Priority(form.priority.data)
+def _apply(info_request: InfoRequest, fields: RequestFields) -> None:
+    for name, value in asdict(fields).items():
+        setattr(info_request, name, value)
 
 
-def create_request(delegation: Delegation, form: RequestForm, actor: User) -> InfoRequest:
+def create_request(delegation: Delegation, fields: RequestFields, actor: User) -> InfoRequest:
     info_request = InfoRequest(delegation_id=delegation.id, created_by_id=actor.id)
-    _apply(info_request, form)
+    _apply(info_request, fields)
     db.session.add(info_request)
     db.session.flush()
     owner = db.session.get(User, info_request.owner_id)
@@ -62,10 +75,10 @@ def create_request(delegation: Delegation, form: RequestForm, actor: User) -> In
     return info_request
 
 
-def update_request(info_request: InfoRequest, form: RequestForm, actor: User) -> None:
+def update_request(info_request: InfoRequest, fields: RequestFields, actor: User) -> None:
     """Apply an edit and record what changed, before → after."""
     before, old_description = _readable(info_request), info_request.description
-    _apply(info_request, form)
+    _apply(info_request, fields)
     edited = ["Description"] if info_request.description != old_description else []
     if summary := describe_changes(before, _readable(info_request), edited):
         ids = {"delegation_id": info_request.delegation_id, "request_id": info_request.id}

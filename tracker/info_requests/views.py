@@ -60,7 +60,7 @@ def add(delegation_id: int) -> str | Response:
     )
     form = RequestForm(needs_of(delegation_id))
     if form.validate_on_submit():
-        info_request = create_request(delegation, form, acting_user())
+        info_request = create_request(delegation, form.fields(), acting_user())
         db.session.commit()
         flash("Request saved.", "success")
         return redirect(url_for("info_requests.detail", request_id=info_request.id))
@@ -116,7 +116,7 @@ def edit(request_id: int) -> str | Response:
     form = RequestForm(needs_of(info_request.delegation_id), obj=info_request)
     if form.validate_on_submit():
         if not form.is_stale(info_request):
-            update_request(info_request, form, acting_user())
+            update_request(info_request, form.fields(), acting_user())
             if commit_or_conflict():
                 flash("Request saved.", "success")
                 return redirect(url_for("info_requests.detail", request_id=request_id))
