@@ -31,7 +31,7 @@ class FilterForm(FlaskForm):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(request.args, **kwargs)
-        self.is_valid = self.validate()
+        self.validate()  # an invalid filter shows its error and is not applied (see value())
 
     def value(self, name: str) -> Any:
         """A filter's value, or None when it is empty or invalid (an invalid filter is shown, not applied)."""

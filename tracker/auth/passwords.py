@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -34,8 +36,10 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def _decoy_hash() -> str:
-    config = current_app.config
-    key = "_DECOY_PASSWORD_HASH"
-    if key not in config:
-        config[key] = _hasher().hash("decoy password never used")
-    return config[key]
+    return _decoy_hash_for(current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST_KIB"])
+
+
+@cache
+def _decoy_hash_for(time_cost: int, memory_cost: int) -> str:
+    """Made once per cost setting: verifying against it costs what verifying a real hash costs."""
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash("decoy password never used")

@@ -50,12 +50,12 @@ def _readable(info_request: InfoRequest) -> dict[str, str]:
     owner = db.session.get(User, info_request.owner_id) if info_request.owner_id else None
     need = db.session.get(StatedNeed, info_request.need_id) if info_request.need_id else None
     return {
-        "Kind": RequestKind(info_request.kind).label if info_request.kind else "",
+        "Kind": info_request.kind.label,
         "Title": info_request.title or "",
         "Stated need": need.category.label if need else "",
         "Owner": owner.name if owner else "",
         "Due on": format_date(info_request.due_on),
-        "Priority": Priority(info_request.priority).label if info_request.priority else "",
+        "Priority": info_request.priority.label,
     }
 
 

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker.auth.services import staff_choices
 from tracker.forms import FilterForm, VersionedForm, options
+from tracker.visits.services import VisitFields
 
 NO_HOST = 0
 
@@ -31,12 +32,16 @@ class VisitForm(VersionedForm):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError("The visit cannot end before it starts.")
 
-    def apply_to(self, visit: object) -> None:
-        """Copy the fields onto a visit (an empty host becomes None)."""
-        for name in ("title", "starts_on", "ends_on", "host_programme", "location", "notes"):
-            value = self[name].data
-            setattr(visit, name, value.strip() if isinstance(value, str) else value)
-        visit.host_id = self.host_id.data or None  # type: ignore[attr-defined]
+    def fields(self) -> VisitFields:
+        return VisitFields(
+            title=self.title.data.strip(),
+            starts_on=self.starts_on.data,
+            ends_on=self.ends_on.data,
+            host_programme=(self.host_programme.data or "").strip(),
+            location=(self.location.data or "").strip(),
+            host_id=self.host_id.data or None,
+            notes=(self.notes.data or "").strip(),
+        )
 
 
 class VisitFilterForm(FilterForm):

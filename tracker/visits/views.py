@@ -16,6 +16,7 @@ from tracker.pagination import paginate
 from tracker.saving import commit_or_conflict, flash_conflict
 from tracker.visits import bp
 from tracker.visits.forms import VisitFilterForm, VisitForm
+from tracker.visits.services import save_visit
 
 
 @bp.get("/", endpoint="list")
@@ -45,9 +46,7 @@ def add() -> str | Response:
     """Record a new visit."""
     form = VisitForm()
     if form.validate_on_submit():
-        visit = Visit()
-        form.apply_to(visit)
-        db.session.add(visit)
+        visit = save_visit(form.fields())
         db.session.commit()
         flash("Visit saved. Add the delegations it received.", "success")
         return redirect(url_for("visits.detail", visit_id=visit.id))
@@ -74,7 +73,7 @@ def edit(visit_id: int) -> str | Response:
     form = VisitForm(obj=visit)
     if form.validate_on_submit():
         if not form.is_stale(visit):
-            form.apply_to(visit)
+            save_visit(form.fields(), visit)
             if commit_or_conflict():
                 flash("Visit saved.", "success")
                 return redirect(url_for("visits.detail", visit_id=visit.id))
