@@ -73,6 +73,8 @@ def test_every_route_enforces_roles(
         assert status < 400 or (method == "POST" and status == 400), status
     elif role == "anonymous":
         assert status == 302 and "/login" in response.headers["Location"]
+    elif role != "admin" and getattr(client.application.view_functions[endpoint], "is_admin_only", False):
+        assert status == 403
     elif method == "GET":
         assert status == 200
     elif role == "viewer" and endpoint not in OPEN_TO_VIEWERS:

@@ -6,6 +6,7 @@ from flask import Flask, Response
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.auth.access import enforce_roles
     from tracker.dashboard import bp as dashboard_bp
@@ -13,7 +14,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.info_requests import bp as info_requests_bp
     from tracker.visits import bp as visits_bp
 
-    for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp):
+    for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_roles)
 

@@ -1,0 +1,7 @@
+"""The admin area: the centre lead's tools (imports, reminder policy, mail log, scheduler health)."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from tracker.admin import views  # noqa: E402,F401
