@@ -16,6 +16,7 @@ from tracker.models import (
     Delegation,
     InfoRequest,
     NeedCategory,
+    OutboxMessage,
     RequestKind,
     Role,
     StatedNeed,
@@ -100,3 +101,18 @@ def info_request(delegation_: Delegation | None = None, **fields: Any) -> InfoRe
         values["owner_id"] = delegation_.liaison_id
     values.update(fields)
     return _save(InfoRequest(**values))
+
+
+def outbox_message(**fields: Any) -> OutboxMessage:
+    n = next(_sequence)
+    values: dict[str, Any] = {
+        "key": f"test:{n}",
+        "kind": "test",
+        "recipient_email": f"someone{n}@centre.example",
+        "subject": f"Test message {n}",
+        "text_body": "Hello",
+        "html_body": "<p>Hello</p>",
+        "message_id": f"<test-{n}@centre.example>",
+    }
+    values.update(fields)
+    return _save(OutboxMessage(**values))

@@ -1,4 +1,5 @@
-"""Per-connection SQLite settings: foreign keys enforced, WAL so readers never block the writer, a busy timeout."""
+"""Per-connection SQLite settings (foreign keys enforced, WAL so readers never block the writer, a busy timeout),
+and the few statements whose SQL differs between SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from tracker.extensions import db
 
 
 @event.listens_for(Engine, "connect")
@@ -19,3 +23,13 @@ def configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def insert_ignoring_duplicates(model: type[Any], *unique_columns: str) -> Any:
+    """``INSERT … ON CONFLICT (unique_columns) DO NOTHING``, written out for each database we support."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=list(unique_columns))
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing(index_elements=list(unique_columns))
+    raise NotImplementedError(f"no conflict-ignoring insert written for {dialect}")

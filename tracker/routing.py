@@ -1,9 +1,11 @@
-"""URL converters: ids in URLs stay within the database's integer range, so a huge id is a 404, not an error."""
+"""URLs: ids stay within the database's integer range (a huge id is a 404, not an error); absolute links for mail."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from flask import current_app
 from werkzeug.routing import IntegerConverter, Map
 
 #: PostgreSQL's INTEGER (and SQLite's rowid is wider): larger ids cannot exist.
@@ -14,3 +16,10 @@ class IdConverter(IntegerConverter):
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link under TRACKER_BASE_URL, inside a request or not (mail is built by the scheduler)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)

@@ -2,6 +2,14 @@
 
 from tracker.models.base import Base
 from tracker.models.countries import Country, Tier, TierPlacement
+from tracker.models.reminders import (
+    FollowUpCadence,
+    MessageKind,
+    OutboxMessage,
+    OutboxStatus,
+    ReminderPolicy,
+    SchedulerLease,
+)
 from tracker.models.requests import (
     OPEN_STATUSES,
     InfoRequest,
@@ -32,12 +40,18 @@ __all__ = [
     "Delegate",
     "Delegation",
     "DelegationStatus",
+    "FollowUpCadence",
     "InfoRequest",
+    "MessageKind",
     "NeedCategory",
+    "OutboxMessage",
+    "OutboxStatus",
     "Priority",
+    "ReminderPolicy",
     "RequestKind",
     "RequestStatus",
     "Role",
+    "SchedulerLease",
     "StatedNeed",
     "Tier",
     "TierPlacement",

@@ -85,6 +85,12 @@ class InfoRequest(CreatedAtMixin, Base):
     #: Why it was declined or withdrawn (required then, by the check constraint).
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
     delivered_at: Mapped[datetime | None]
+    #: No automatic reminders before this day (the owner snoozed them).
+    snoozed_until: Mapped[date | None]
+    #: The owner turned automatic reminders off for this request.
+    reminders_off: Mapped[bool] = mapped_column(default=False)
+    #: When the request started waiting on the delegate; the due date moves on by the days waited.
+    waiting_since: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import time
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -33,6 +34,23 @@ class User(UserMixin, CreatedAtMixin, Base):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: What the session cookie carries instead of the id; rotating it signs out every session.
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
+
+    # Reminder preferences (SPEC §4): when and which reminders reach this person.
+    #: An IANA zone; None means the centre's zone.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
+    work_starts: Mapped[time] = mapped_column(default=time(8, 0))
+    work_ends: Mapped[time] = mapped_column(default=time(18, 0))
+    #: ISO weekday digits of working days, Monday = 1 ("12345").
+    working_days: Mapped[str] = mapped_column(sa.String(7), default="12345")
+    wants_due_soon: Mapped[bool] = mapped_column(default=True)
+    wants_due_today: Mapped[bool] = mapped_column(default=True)
+    wants_overdue: Mapped[bool] = mapped_column(default=True)
+    wants_follow_ups: Mapped[bool] = mapped_column(default=True)
+    wants_escalations: Mapped[bool] = mapped_column(default=True)
+    wants_digest: Mapped[bool] = mapped_column(default=True)
+    #: Monday = 0, as Python's ``date.weekday()``.
+    digest_weekday: Mapped[int] = mapped_column(default=0)
+    digest_time: Mapped[time] = mapped_column(default=time(8, 0))
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"

@@ -1,0 +1,65 @@
+"""Building a message: text and HTML parts, a stable Message-ID, and no way to smuggle in a header."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, parseaddr
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+
+class UnsafeHeader(ValueError):
+    """A header value that would break the message (CR/LF) or an address that is not one."""
+
+
+def checked_header(value: str) -> str:
+    # Some CPython 3.11 builds predate the header-injection fix (CVE-2024-6923): refuse line breaks here.
+    if "\r" in value or "\n" in value:
+        raise UnsafeHeader("line break in a mail header")
+    return value
+
+
+def checked_address(value: str) -> str:
+    """A plain, valid address; parsing quirks of older CPython builds (CVE-2023-27043) never decide it."""
+    checked_header(value)
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise UnsafeHeader(f"not an email address: {value!r}") from error
+
+
+def sender_address() -> str:
+    """TRACKER_MAIL_FROM, e.g. ``Follow-up tracker <tracker@example.org>``: one address, no line break.
+
+    It is the operator's setting, not user input, so a local name such as ``tracker@localhost`` is allowed.
+    """
+    configured = checked_header(current_app.config["MAIL_FROM"])
+    name, address = parseaddr(configured)
+    if len(getaddresses([configured])) != 1 or "@" not in address:
+        raise UnsafeHeader(f"TRACKER_MAIL_FROM is not one address: {configured!r}")
+    return str(Address(display_name=name, addr_spec=address))
+
+
+def message_id_for(key: str) -> str:
+    """The same occurrence always carries the same Message-ID, so a resend after a crash can be recognised."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return f"<{digest}@{domain}>"
+
+
+def compose(*, to: str, subject: str, text: str, html: str, message_id: str, sent_at: datetime) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender_address()
+    message["To"] = checked_address(to)
+    message["Subject"] = checked_header(subject)
+    message["Date"] = format_datetime(sent_at)
+    message["Message-ID"] = checked_header(message_id)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message

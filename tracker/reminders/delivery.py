@@ -1,0 +1,154 @@
+"""``deliver(now)``: send what the outbox holds, each row once, over one reused connection.
+
+A row is claimed first (PostgreSQL: ``FOR UPDATE SKIP LOCKED``; SQLite: ``BEGIN IMMEDIATE`` and a conditional
+update), sent outside any transaction, then marked sent only if the claim is still ours. A pass killed after
+claiming leaves rows in ``sending``; after ``CLAIM_TIMEOUT`` the next pass takes them over. The only window
+for a duplicate is a crash after the mail server accepted a message and before it was marked sent: it is one
+message wide, and the resent copy carries the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from tracker.extensions import db
+from tracker.mail.compose import UnsafeHeader, compose
+from tracker.mail.transport import PermanentFailure, TemporaryFailure, Transport, connect
+from tracker.models import OutboxMessage, OutboxStatus
+from tracker.reminders.outbox import REMINDER_KINDS
+from tracker.reminders.policy import current_policy
+
+log = logging.getLogger(__name__)
+
+#: Waits before the 2nd, 3rd, … attempt; after the last one the row is marked failed.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=12))
+#: A claim older than this belongs to a pass that died; another pass may take the row over.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BATCH_SIZE = 200
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def deliver(now: datetime, *, only: Sequence[int] = ()) -> DeliveryReport:
+    """Send every row that is ready at ``now`` (or just the rows ``only``); reminders wait while paused."""
+    report = DeliveryReport()
+    paused = current_policy().paused
+    db.session.commit()  # nothing of ours may hold the database while we talk to the mail server
+    while claimed := claim(now, paused=paused, only=only):
+        if not send_claimed(claimed, now, report):
+            break  # the mail server is unreachable: the rest waits for the next pass
+    return report
+
+
+def claim(now: datetime, *, paused: bool = False, only: Sequence[int] = ()) -> list[Any]:
+    """Mark a batch of ready rows as ours, atomically, and return them."""
+    token = uuid.uuid4().hex
+    ready = and_(
+        or_(
+            and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at <= now - CLAIM_TIMEOUT),
+        ),
+        or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
+    )
+    batch = select(OutboxMessage.id).where(ready)
+    if paused:
+        batch = batch.where(OutboxMessage.kind.not_in([str(kind) for kind in REMINDER_KINDS]))
+    if only:
+        batch = batch.where(OutboxMessage.id.in_(only))
+    batch = batch.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(BATCH_SIZE)
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(batch.with_for_update(skip_locked=True).scalar_subquery()), ready)
+        .values(
+            status=OutboxStatus.SENDING, claimed_at=now, claim_token=token, attempts=OutboxMessage.attempts + 1
+        )
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.recipient_email,
+            OutboxMessage.subject,
+            OutboxMessage.text_body,
+            OutboxMessage.html_body,
+            OutboxMessage.message_id,
+            OutboxMessage.attempts,
+            OutboxMessage.claim_token,
+        )
+    )
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # SQLite ignores FOR UPDATE; taking the write lock up front makes the read-then-update atomic.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        rows = connection.execute(statement).all()
+        connection.commit()
+    return rows
+
+
+def send_claimed(rows: list[Any], now: datetime, report: DeliveryReport) -> bool:
+    """Send a claimed batch over one connection; False if the mail server could not be reached at all."""
+    try:
+        transport = connect(current_app.config["MAIL_URL"])
+    except TemporaryFailure as error:
+        for row in rows:
+            _give_back(row, now, str(error), report)
+        return False
+    try:
+        for row in rows:
+            _send_one(transport, row, now, report)
+    finally:
+        transport.close()
+    return True
+
+
+def _send_one(transport: Transport, row: Any, now: datetime, report: DeliveryReport) -> None:
+    try:
+        message = compose(
+            to=row.recipient_email, subject=row.subject, text=row.text_body, html=row.html_body,
+            message_id=row.message_id, sent_at=now,
+        )
+        transport.send(message)
+    except (PermanentFailure, UnsafeHeader) as error:
+        _finish(row, OutboxStatus.FAILED, last_error=str(error))
+        report.failed.append(row.id)
+        return
+    except TemporaryFailure as error:
+        _give_back(row, now, str(error), report)
+        return
+    if not _finish(row, OutboxStatus.SENT, sent_at=now, last_error=None):
+        log.warning("outbox row %s was sent after its claim expired; another pass may send it again", row.id)
+    report.sent.append(row.id)
+
+
+def _give_back(row: Any, now: datetime, error: str, report: DeliveryReport) -> None:
+    """Retry later with backoff (and a little jitter, so retries from many rows do not arrive together)."""
+    if row.attempts > len(BACKOFF):
+        _finish(row, OutboxStatus.FAILED, last_error=error)
+        report.failed.append(row.id)
+        return
+    wait = BACKOFF[row.attempts - 1] * random.uniform(1.0, 1.1)
+    _finish(row, OutboxStatus.PENDING, next_attempt_at=now + wait, last_error=error)
+    report.deferred.append(row.id)
+
+
+def _finish(row: Any, status: OutboxStatus, **values: Any) -> bool:
+    """Record the outcome if the claim is still ours; commit at once, so a crash loses at most this row."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token)
+        .values(status=status, claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1

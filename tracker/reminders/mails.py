@@ -1,0 +1,114 @@
+"""The words of each reminder: subject lines in Python, bodies in ``templates/email/<name>.{txt,html}``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import render_template
+
+from tracker.models import MessageKind
+from tracker.routing import external_url
+from tracker.templating import format_date
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(template: str, subject: str, **context: Any) -> RenderedMail:
+    """Both parts from the same context; every mail says why it was sent and links to the preferences."""
+    subject = " ".join(subject.split())  # a title can never break the Subject header
+    context.setdefault("preferences_url", external_url("reminders.preferences"))
+    return RenderedMail(
+        subject=subject,
+        text=render_template(f"email/{template}.txt", subject=subject, **context),
+        html=render_template(f"email/{template}.html", subject=subject, **context),
+    )
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def request_reminder(
+    kind: MessageKind, *, recipient_name: str, request_id: int, title: str, country: str, due_on: date,
+    today: date, owner_name: str, escalate_after_days: int = 0,
+) -> RenderedMail:
+    """Due soon, due today, overdue, and the escalation to admins: one layout, different headline and reason."""
+    late = (today - due_on).days
+    due = format_date(due_on)
+    if kind is MessageKind.DUE_SOON:
+        ahead = (due_on - today).days
+        subject = f"Due {'tomorrow' if ahead == 1 else 'in ' + _days(ahead)}: {title}"
+        reason = f"You own this request, and it falls due on {due}."
+    elif kind is MessageKind.DUE_TODAY:
+        subject = f"Due today: {title}"
+        reason = f"You own this request, and it falls due today, {due}."
+    elif kind is MessageKind.OVERDUE:
+        subject = f"Overdue by {_days(late)}: {title}"
+        reason = f"You own this request; it was due on {due} and is still open. This reminder repeats while it stays overdue."
+    else:
+        subject = f"Overdue by {_days(late)} ({owner_name}): {title}"
+        reason = f"You are an admin, and this request has been overdue for more than {_days(escalate_after_days)}."
+    return render_mail(
+        "request_reminder",
+        subject,
+        recipient_name=recipient_name,
+        title=title,
+        country=country,
+        due=due,
+        owner_name=owner_name,
+        reason=reason,
+        item_url=external_url("info_requests.detail", request_id=request_id),
+    )
+
+
+def follow_up_reminder(
+    *, recipient_name: str, delegation_id: int, country: str, visit_title: str, check_in: date,
+    last_contact: date | None,
+) -> RenderedMail:
+    return render_mail(
+        "follow_up",
+        f"Time to check in with the delegation from {country}",
+        recipient_name=recipient_name,
+        country=country,
+        visit_title=visit_title,
+        check_in=format_date(check_in),
+        last_contact=format_date(last_contact) if last_contact else None,
+        reason=f"You are the liaison for this delegation; a check-in was due on {format_date(check_in)} and no "
+        "contact has been logged since. This reminder repeats weekly until one is.",
+        item_url=external_url("delegations.detail", delegation_id=delegation_id),
+    )
+
+
+def digest(*, recipient_name: str, week_of: date, overdue: list[Any], due_this_week: list[Any],
+           follow_ups: list[Any]) -> RenderedMail:
+    return render_mail(
+        "digest",
+        f"Your week: {len(overdue)} overdue, {len(due_this_week)} due, {len(follow_ups)} follow-ups",
+        recipient_name=recipient_name,
+        week_of=format_date(week_of),
+        overdue=overdue,
+        due_this_week=due_this_week,
+        follow_ups=follow_ups,
+        request_url=lambda request_id: external_url("info_requests.detail", request_id=request_id),
+        delegation_url=lambda delegation_id: external_url("delegations.detail", delegation_id=delegation_id),
+        reason="You get this weekly digest of what you own; change its day and time, or turn it off, in your "
+        "reminder preferences.",
+        item_url=external_url("dashboard.home"),
+    )
+
+
+def test_message(*, recipient_name: str, sent_by: str) -> RenderedMail:
+    return render_mail(
+        "test",
+        "Test message from the follow-up tracker",
+        recipient_name=recipient_name,
+        reason=f"{sent_by} sent a test from the admin area to check that mail goes out.",
+        item_url=external_url("reminders.health"),
+    )

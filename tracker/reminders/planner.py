@@ -1,0 +1,348 @@
+"""``plan(now)``: what reminders are due at ``now``, computed from the database and queued once each.
+
+State, not timers (SPEC §4): each pass looks at due dates, statuses, owners, snoozes and contacts as they are,
+so an edit takes effect at the next pass. A handful of set-based queries per pass, whatever the number of
+requests; per-row work is date arithmetic in Python. ``now`` is always passed in, never read from SQL, so that
+tests and ``tracker reminders run --now`` can move the clock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+
+from tracker.extensions import db
+from tracker.models import (
+    OPEN_STATUSES,
+    Country,
+    Delegation,
+    InfoRequest,
+    MessageKind,
+    OutboxMessage,
+    ReminderPolicy,
+    Role,
+    User,
+    Visit,
+)
+from tracker.reminders import mails, schedule
+from tracker.reminders.followups import FollowUp, follow_ups
+from tracker.reminders.outbox import REMINDED_STATUSES, drop_irrelevant, insert_new, outbox_row, recent_keys
+from tracker.reminders.policy import current_policy, user_zone
+
+#: Days a pass looks back for occurrences already queued (the longest repeat is bounded by the policy form).
+LOOKBACK_DAYS = 70
+#: "Due this week" in the digest.
+DIGEST_HORIZON_DAYS = 7
+
+
+@dataclass
+class PlanReport:
+    planned: list[dict[str, Any]] = field(default_factory=list)
+    #: Due now, but outside the recipient's working hours: planned at the next pass inside them.
+    held: int = 0
+    dropped: int = 0
+    paused: bool = False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An occurrence the planner would queue, before the key check and the working-hours check."""
+
+    key: str
+    kind: MessageKind
+    recipient: User
+    occurrence: schedule.Occurrence
+    render: Any  # () -> RenderedMail, called only for occurrences actually queued
+    request_id: int | None = None
+    delegation_id: int | None = None
+    in_hours_only: bool = True
+
+
+class Planner:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.policy: ReminderPolicy = current_policy()
+        self.utc_today = now.date()
+        self.users = {
+            user.id: user
+            for user in db.session.scalars(
+                select(User).where(User.is_enabled.is_(True), User.role.in_([Role.ADMIN, Role.STAFF]))
+            )
+        }
+
+    def today_for(self, user: User) -> date:
+        return self.now.astimezone(user_zone(user)).date()
+
+    # -- requests ---------------------------------------------------------------------------------------
+
+    def request_rows(self) -> list[Any]:
+        """Open, reminded requests that could have a due-soon, due-today or overdue reminder now.
+
+        Overdue ones already reminded within the current repeat period are left out in SQL: any occurrence
+        queued on or after ``utc_today - repeat + 2`` is the latest one for every zone (local dates differ from
+        UTC's by at most a day), so skipping them never loses a reminder and keeps the pass small.
+        """
+        policy = self.policy
+        recently_reminded = exists().where(
+            OutboxMessage.request_id == InfoRequest.id,
+            OutboxMessage.kind == str(MessageKind.OVERDUE),
+            OutboxMessage.recipient_id == InfoRequest.owner_id,
+            OutboxMessage.occurrence_on >= self.utc_today - timedelta(days=policy.overdue_repeat_days - 2),
+        )
+        return self._requests(
+            InfoRequest.due_on <= self.utc_today + timedelta(days=policy.due_soon_days + 1),
+            or_(InfoRequest.due_on >= self.utc_today - timedelta(days=1), ~recently_reminded),
+        )
+
+    def escalation_rows(self) -> list[Any]:
+        return self._requests(
+            InfoRequest.due_on <= self.utc_today - timedelta(days=self.policy.escalate_after_days - 1)
+        )
+
+    def _requests(self, *criteria: Any) -> list[Any]:
+        return db.session.execute(
+            select(
+                InfoRequest.id,
+                InfoRequest.title,
+                InfoRequest.due_on,
+                InfoRequest.owner_id,
+                InfoRequest.snoozed_until,
+                InfoRequest.delegation_id,
+                Country.name.label("country"),
+            )
+            .join(Delegation, Delegation.id == InfoRequest.delegation_id)
+            .join(Country, Country.id == Delegation.country_id)
+            .where(
+                InfoRequest.status.in_(REMINDED_STATUSES),
+                InfoRequest.reminders_off.is_(False),
+                or_(InfoRequest.snoozed_until.is_(None), InfoRequest.snoozed_until <= self.utc_today + timedelta(1)),
+                *criteria,
+            )
+        ).all()
+
+    def owner_candidates(self) -> Iterator[Candidate]:
+        policy = self.policy
+        for row in self.request_rows():
+            owner = self.users.get(row.owner_id)
+            if owner is None:
+                continue
+            zone, today = user_zone(owner), self.today_for(owner)
+            if row.snoozed_until and row.snoozed_until > today:
+                continue
+            for kind, wanted, occurrence in (
+                (MessageKind.DUE_SOON, owner.wants_due_soon,
+                 schedule.due_soon(row.due_on, today, policy.due_soon_days, zone)),
+                (MessageKind.DUE_TODAY, owner.wants_due_today, schedule.due_today(row.due_on, today, zone)),
+                (MessageKind.OVERDUE, owner.wants_overdue,
+                 schedule.overdue(row.due_on, today, policy.overdue_repeat_days, zone)),
+            ):
+                if wanted and occurrence:
+                    yield self._request_candidate(kind, owner, owner, row, occurrence, today)
+
+    def escalation_candidates(self) -> Iterator[Candidate]:
+        admins = [user for user in self.users.values() if user.is_admin and user.wants_escalations]
+        if not admins:
+            return
+        policy = self.policy
+        for row in self.escalation_rows():
+            owner = self.users.get(row.owner_id)
+            for admin in admins:
+                zone, today = user_zone(admin), self.today_for(admin)
+                if row.snoozed_until and row.snoozed_until > today:
+                    continue
+                occurrence = schedule.escalation(
+                    row.due_on, today, policy.escalate_after_days, policy.overdue_repeat_days, zone
+                )
+                if occurrence:
+                    yield self._request_candidate(MessageKind.ESCALATION, admin, owner, row, occurrence, today)
+
+    def _request_candidate(
+        self, kind: MessageKind, recipient: User, owner: User | None, row: Any, occurrence: schedule.Occurrence,
+        today: date,
+    ) -> Candidate:
+        def render() -> mails.RenderedMail:
+            return mails.request_reminder(
+                kind,
+                recipient_name=recipient.name,
+                request_id=row.id,
+                title=row.title,
+                country=row.country,
+                due_on=row.due_on,
+                today=today,
+                owner_name=owner.name if owner else "no active owner",
+                escalate_after_days=self.policy.escalate_after_days,
+            )
+
+        return Candidate(
+            key=f"{kind}:request-{row.id}:user-{recipient.id}:{occurrence.on.isoformat()}",
+            kind=kind,
+            recipient=recipient,
+            occurrence=occurrence,
+            render=render,
+            request_id=row.id,
+            delegation_id=row.delegation_id,
+        )
+
+    # -- follow-ups ---------------------------------------------------------------------------------------
+
+    def follow_up_candidates(self) -> Iterator[Candidate]:
+        # No check-in can be due before the first one after the visit ends.
+        ended_by = self.utc_today + timedelta(days=1 - self.policy.offsets[0])
+        states = follow_ups(Delegation.liaison_id.in_(list(self.users)), Visit.ends_on <= ended_by)
+        for state in states:
+            liaison = self.users[state.liaison_id]
+            if not liaison.wants_follow_ups:
+                continue
+            today = self.today_for(liaison)
+            occurrence = schedule.repeating(
+                state.next_check_in, today, self.policy.follow_up_repeat_days, user_zone(liaison)
+            )
+            if occurrence:
+                yield self._follow_up_candidate(liaison, state, occurrence)
+
+    def _follow_up_candidate(self, liaison: User, state: FollowUp, occurrence: schedule.Occurrence) -> Candidate:
+        def render() -> mails.RenderedMail:
+            return mails.follow_up_reminder(
+                recipient_name=liaison.name,
+                delegation_id=state.delegation_id,
+                country=state.country,
+                visit_title=state.visit_title,
+                check_in=state.next_check_in,
+                last_contact=state.last_contact,
+            )
+
+        return Candidate(
+            key=(
+                f"{MessageKind.FOLLOW_UP}:delegation-{state.delegation_id}:user-{liaison.id}:"
+                f"{state.next_check_in.isoformat()}:{occurrence.on.isoformat()}"
+            ),
+            kind=MessageKind.FOLLOW_UP,
+            recipient=liaison,
+            occurrence=occurrence,
+            render=render,
+            delegation_id=state.delegation_id,
+        )
+
+    # -- the weekly digest --------------------------------------------------------------------------------
+
+    def digest_candidates(self, queued: set[str]) -> Iterator[Candidate]:
+        """Each person's digest at their chosen weekday and time, in their zone, within a day of it."""
+        due: list[tuple[User, schedule.Occurrence, str]] = []
+        for user in self.users.values():
+            if not user.wants_digest:
+                continue
+            local_now = self.now.astimezone(user_zone(user))
+            slot = schedule.weekly_slot(local_now, user.digest_weekday, user.digest_time)
+            key = f"{MessageKind.DIGEST}:user-{user.id}:{slot.date().isoformat()}"
+            if key not in queued:
+                due.append((user, schedule.Occurrence(slot.date(), slot + timedelta(days=1)), key))
+        if not due:
+            return
+        contents = self._digest_contents([user.id for user, _, _ in due])
+        for user, occurrence, key in due:
+            overdue, this_week, follow_up_list = contents(user)
+            if not (overdue or this_week or follow_up_list):
+                continue  # nothing to report: no mail rather than an empty one
+
+            def render(user: User = user, overdue: list[Any] = overdue, this_week: list[Any] = this_week,
+                       follow_up_list: list[FollowUp] = follow_up_list) -> mails.RenderedMail:
+                return mails.digest(
+                    recipient_name=user.name,
+                    week_of=self.today_for(user),
+                    overdue=overdue,
+                    due_this_week=this_week,
+                    follow_ups=follow_up_list,
+                )
+
+            yield Candidate(
+                key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, render=render,
+                in_hours_only=False,
+            )
+
+    def _digest_contents(self, user_ids: list[int]) -> Any:
+        horizon = self.utc_today + timedelta(days=DIGEST_HORIZON_DAYS + 1)
+        open_requests = db.session.execute(
+            select(InfoRequest.id, InfoRequest.title, InfoRequest.due_on, InfoRequest.owner_id,
+                   Country.name.label("country"))
+            .join(Delegation, Delegation.id == InfoRequest.delegation_id)
+            .join(Country, Country.id == Delegation.country_id)
+            .where(InfoRequest.owner_id.in_(user_ids), InfoRequest.status.in_(OPEN_STATUSES),
+                   InfoRequest.due_on <= horizon)
+            .order_by(InfoRequest.due_on)
+        ).all()
+        by_owner: dict[int, list[Any]] = defaultdict(list)
+        for row in open_requests:
+            by_owner[row.owner_id].append(row)
+        states = follow_ups(Delegation.liaison_id.in_(user_ids))
+        by_liaison: dict[int, list[FollowUp]] = defaultdict(list)
+        for state in states:
+            by_liaison[state.liaison_id].append(state)
+
+        def contents(user: User) -> tuple[list[Any], list[Any], list[FollowUp]]:
+            today = self.today_for(user)
+            week_end = today + timedelta(days=DIGEST_HORIZON_DAYS)
+            mine = by_owner[user.id]
+            return (
+                [row for row in mine if row.due_on < today],
+                [row for row in mine if today <= row.due_on <= week_end],
+                sorted((s for s in by_liaison[user.id] if s.is_due(today)), key=lambda s: s.next_check_in),
+            )
+
+        return contents
+
+
+def plan(now: datetime, *, dry_run: bool = False) -> PlanReport:
+    """Queue every reminder occurrence due at ``now`` that is not queued yet; commit unless ``dry_run``."""
+    report = PlanReport()
+    planner = Planner(now)
+    if planner.policy.paused:
+        report.paused = True
+        return report
+    if not dry_run:
+        report.dropped = drop_irrelevant(planner.utc_today + timedelta(days=1), now)
+    queued = recent_keys(planner.utc_today - timedelta(days=LOOKBACK_DAYS))
+    rows = []
+    for candidate in _all_candidates(planner, queued):
+        if candidate.key in queued or candidate.occurrence.expires_at <= now:
+            continue
+        if candidate.in_hours_only and not _in_working_hours(candidate.recipient, now):
+            report.held += 1
+            continue
+        queued.add(candidate.key)
+        rows.append(
+            outbox_row(
+                key=candidate.key,
+                kind=candidate.kind,
+                to=candidate.recipient,
+                mail=candidate.render(),
+                request_id=candidate.request_id,
+                delegation_id=candidate.delegation_id,
+                occurrence_on=candidate.occurrence.on,
+                expires_at=candidate.occurrence.expires_at,
+                now=now,
+            )
+        )
+    if dry_run:
+        report.planned = rows
+        return report
+    inserted = set(insert_new(rows))
+    db.session.commit()
+    report.planned = [row for row in rows if row["key"] in inserted]
+    return report
+
+
+def _all_candidates(planner: Planner, queued: set[str]) -> Iterator[Candidate]:
+    yield from planner.owner_candidates()
+    yield from planner.escalation_candidates()
+    yield from planner.follow_up_candidates()
+    yield from planner.digest_candidates(queued)
+
+
+def _in_working_hours(user: User, now: datetime) -> bool:
+    return schedule.in_working_hours(now.astimezone(user_zone(user)), user.work_starts, user.work_ends,
+                                     user.working_days)

@@ -1,0 +1,191 @@
+"""Reminder screens: my preferences, follow-ups across the centre, and the admin's scheduler health, policy and
+mail log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from tracker.auth.access import acting_user, admin_only
+from tracker.clock import today
+from tracker.extensions import db
+from tracker.forms import EmptyForm
+from tracker.models import Delegation, OutboxMessage, OutboxStatus
+from tracker.pagination import paginate
+from tracker.reminders import bp, services
+from tracker.reminders.followups import due_follow_ups, losing_touch
+from tracker.reminders.forms import (
+    FollowUpFilterForm,
+    MailFilterForm,
+    PauseForm,
+    PolicyForm,
+    PreferencesForm,
+    TestMailForm,
+)
+from tracker.reminders.policy import cadences, current_policy
+from tracker.reminders.scheduler import heartbeat, is_late
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+def preferences() -> str | Response:
+    """My time zone, working hours and which reminders I get."""
+    user = acting_user()
+    form = PreferencesForm(current_app.config["TIMEZONE"])
+    if form.validate_on_submit():
+        form.save_to(user)
+        db.session.commit()
+        flash("Your reminder preferences are saved.", "success")
+        return redirect(url_for("reminders.preferences"))
+    if not form.is_submitted():
+        form.load(user)
+    return render_template("reminders/preferences.html", form=form)
+
+
+@bp.get("/follow-ups")
+def follow_ups() -> str:
+    """Check-ins due and delegations we are losing touch with, across the centre or for one liaison."""
+    filters = FollowUpFilterForm()
+    criteria = [Delegation.liaison_id == int(liaison)] if (liaison := filters.value("liaison")) else []
+    day = today()
+    return render_template(
+        "reminders/follow_ups.html",
+        filters=filters,
+        due=due_follow_ups(day, *criteria),
+        quiet=losing_touch(day, *criteria),
+        today=day,
+    )
+
+
+@bp.get("/admin/reminders")
+@admin_only
+def health() -> str:
+    """Is the scheduler running, what is queued or failed, and what will go out in the next day."""
+    now = _now()
+    lease = heartbeat()
+    return render_template(
+        "reminders/health.html",
+        lease=lease,
+        late=is_late(lease, now),
+        policy=current_policy(),
+        counts=services.outbox_counts(),
+        upcoming=services.preview(now),
+        pause_form=PauseForm(),
+        test_form=TestMailForm(to=current_user.email),
+        resume_form=EmptyForm(),
+    )
+
+
+@bp.post("/admin/reminders/pause")
+@admin_only
+def pause() -> str | Response:
+    form = PauseForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.reason.errors) or "Say why reminders are paused.", "error")
+        return redirect(url_for("reminders.health"))
+    services.pause(form.reason.data, acting_user(), _now())
+    db.session.commit()
+    flash("Reminders are paused. Nothing will be planned or sent until you resume them.", "success")
+    return redirect(url_for("reminders.health"))
+
+
+@bp.post("/admin/reminders/resume")
+@admin_only
+def resume() -> Response:
+    if EmptyForm().validate_on_submit():
+        services.resume()
+        db.session.commit()
+        flash("Reminders are running again; the next pass sends what is still relevant.", "success")
+    return redirect(url_for("reminders.health"))
+
+
+@bp.post("/admin/reminders/test")
+@admin_only
+def test_mail() -> Response:
+    """Send a message now, through the outbox and the configured mail server, and say what happened."""
+    form = TestMailForm()
+    if not form.validate_on_submit():
+        flash("Give a valid email address for the test.", "error")
+        return redirect(url_for("reminders.health"))
+    message, report = services.send_test(form.to.data.strip(), acting_user(), _now())
+    if report.sent:
+        flash(f"Test message sent to {message.recipient_email}.", "success")
+    else:
+        flash(f"The test message could not be sent: {message.last_error}. It is in the mail log.", "error")
+    return redirect(url_for("reminders.health"))
+
+
+@bp.route("/admin/reminders/policy", methods=["GET", "POST"])
+@admin_only
+def policy() -> str | Response:
+    """The centre's reminder rules and follow-up cadences by tier."""
+    policy = current_policy()
+    form = PolicyForm()
+    if form.validate_on_submit():
+        form.populate_obj(policy)
+        services.save_cadences(form.cadences())
+        db.session.commit()
+        flash("Reminder policy saved; it applies from the next pass.", "success")
+        return redirect(url_for("reminders.policy"))
+    if not form.is_submitted():
+        form.load(policy, cadences())
+    return render_template("reminders/policy.html", form=form)
+
+
+@bp.get("/admin/mail")
+@admin_only
+def mail_log() -> str:
+    """Every message in the outbox, newest first, filtered by status, kind and recipient."""
+    filters = MailFilterForm()
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if status := filters.value("status"):
+        query = query.where(OutboxMessage.status == OutboxStatus(status))
+    if kind := filters.value("kind"):
+        query = query.where(OutboxMessage.kind == kind)
+    if recipient := filters.value("recipient"):
+        query = query.where(OutboxMessage.recipient_email.contains(recipient.strip().lower(), autoescape=True))
+    page = paginate(query, filters.page_number, scalars=True)
+    return render_template("reminders/mail_log.html", filters=filters, page=page)
+
+
+@bp.get("/admin/mail/<int:message_id>")
+@admin_only
+def mail_detail(message_id: int) -> str:
+    message = db.get_or_404(OutboxMessage, message_id, options=[joinedload(OutboxMessage.queued_by)])
+    return render_template("reminders/mail_detail.html", message=message, form=EmptyForm())
+
+
+@bp.post("/admin/mail/<int:message_id>/retry")
+@admin_only
+def mail_retry(message_id: int) -> Response:
+    message = db.get_or_404(OutboxMessage, message_id)
+    if EmptyForm().validate_on_submit():
+        if message.status is OutboxStatus.FAILED:
+            services.retry(message, _now())
+            db.session.commit()
+            flash("The message is queued again; the next pass sends it.", "success")
+        else:
+            flash("Only a failed message can be retried.", "error")
+    return redirect(url_for("reminders.mail_detail", message_id=message_id))
+
+
+@bp.post("/admin/mail/<int:message_id>/resend")
+@admin_only
+def mail_resend(message_id: int) -> Response:
+    message = db.get_or_404(OutboxMessage, message_id)
+    if EmptyForm().validate_on_submit():
+        if message.status is OutboxStatus.SENT:
+            copy = services.resend(message, acting_user(), _now())
+            db.session.commit()
+            flash("A copy is queued; the next pass sends it.", "success")
+            return redirect(url_for("reminders.mail_detail", message_id=copy.id))
+        flash("Only a sent message can be resent.", "error")
+    return redirect(url_for("reminders.mail_detail", message_id=message_id))
