@@ -14,6 +14,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 
 from tests import factories
+from tests.smtp import SMTPServer
 from tracker import create_app
 from tracker.config import TestConfig
 from tracker.extensions import db
@@ -129,3 +130,13 @@ def sign_in(client: FlaskClient, user: User, password: str = factories.PASSWORD)
 def signed_in(client: FlaskClient, staff: User) -> FlaskClient:
     sign_in(client, staff)
     return client
+
+
+@pytest.fixture
+def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[SMTPServer]:
+    """A real SMTP server on loopback, and the app's mail going to it."""
+    server = SMTPServer()
+    server.start()
+    monkeypatch.setitem(app.config, "MAIL_URL", server.url)
+    yield server
+    server.stop()

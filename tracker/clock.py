@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 
+def centre_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
 def now_local() -> datetime:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"]))
+    return datetime.now(centre_zone())
 
 
 def today() -> date:

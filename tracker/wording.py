@@ -30,3 +30,16 @@ def request_logged(title: str, owner: str, due_on: date) -> str:
 
 def status_changed(before: RequestStatus, after: RequestStatus) -> str:
     return f"Status: {before.label} → {after.label}"
+
+
+def due_moved_after_waiting(before: date, after: date, days: int) -> str:
+    waited = "1 day" if days == 1 else f"{days} days"
+    return f"Due on: {format_date(before)} → {format_date(after)} ({waited} waiting on the delegate)"
+
+
+def reminder_settings(snoozed_until: date | None, reminders_off: bool) -> str:
+    if reminders_off:
+        return "Automatic reminders turned off"
+    if snoozed_until:
+        return f"Reminders snoozed until {format_date(snoozed_until)}"
+    return "Automatic reminders on"

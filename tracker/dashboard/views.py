@@ -11,20 +11,20 @@ from sqlalchemy.orm import joinedload
 
 from tracker.clock import today
 from tracker.dashboard import bp
-from tracker.delegations.queries import last_contact_on
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Delegation, DelegationStatus, InfoRequest, Visit
+from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
+from tracker.reminders.followups import due_follow_ups, losing_touch
 
-#: "Due soon" on the dashboard; "quiet" for a delegation with no logged contact.
+#: "Due soon" on the dashboard.
 DUE_SOON_DAYS = 7
-QUIET_DAYS = 90
 #: The most rows each dashboard panel shows; the panel links to the full list.
 PANEL_ROWS = 10
 
 
 @bp.get("/")
 def home() -> str:
-    """Show my overdue and soon-due requests, my quiet delegations and centre-wide counts."""
+    """Show my overdue and soon-due requests, my follow-ups due, delegations I am losing touch with, and
+    centre-wide counts."""
     day = today()
     mine_open = select(InfoRequest).where(
         InfoRequest.owner_id == current_user.id, InfoRequest.status.in_(OPEN_STATUSES)
@@ -37,19 +37,9 @@ def home() -> str:
         .order_by(InfoRequest.due_on)
         .limit(PANEL_ROWS)
     ).all()
-    last_contact = last_contact_on()
-    quiet = db.session.execute(
-        select(Delegation, last_contact.label("last_contact"))
-        .join(Delegation.visit)
-        .where(
-            Delegation.liaison_id == current_user.id,
-            Delegation.status == DelegationStatus.ACTIVE,
-            func.coalesce(last_contact, Visit.ends_on) < day - timedelta(days=QUIET_DAYS),
-        )
-        .options(joinedload(Delegation.country), joinedload(Delegation.visit))
-        .order_by(func.coalesce(last_contact, Visit.ends_on))
-        .limit(PANEL_ROWS)
-    ).all()
+    mine = Delegation.liaison_id == current_user.id
+    follow_ups_due = due_follow_ups(day, mine)
+    quiet = losing_touch(day, mine)
     centre = db.session.execute(
         select(
             func.count().filter(InfoRequest.status.in_(OPEN_STATUSES)).label("open"),
@@ -60,9 +50,12 @@ def home() -> str:
         "dashboard/home.html",
         overdue=overdue,
         due_soon=due_soon,
-        quiet=quiet,
+        follow_ups_due=follow_ups_due[:PANEL_ROWS],
+        follow_ups_count=len(follow_ups_due),
+        quiet=quiet[:PANEL_ROWS],
+        quiet_count=len(quiet),
         centre=centre,
         yesterday=day - timedelta(days=1),
         due_soon_days=DUE_SOON_DAYS,
-        quiet_days=QUIET_DAYS,
+        as_of=day,
     )

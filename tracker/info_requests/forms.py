@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.services import staff_choices
@@ -81,6 +81,18 @@ class StatusForm(VersionedForm):
 class CommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
     submit = SubmitField("Add comment")
+
+
+class RemindersForm(FlaskForm):
+    snoozed_until = DateField(
+        "Snooze reminders until", validators=[Optional()], description="No automatic reminder before this day."
+    )
+    reminders_off = BooleanField("No automatic reminders for this request")
+    submit = SubmitField("Save reminder settings")
+
+    def validate_snoozed_until(self, field: DateField) -> None:
+        if field.data and not today() < field.data <= today() + timedelta(days=366):
+            raise ValidationError("Snooze until a day after today, within a year.")
 
 
 class RequestFilterForm(FilterForm):

@@ -7,11 +7,12 @@ call them too.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from tracker import wording
+from tracker.clock import centre_zone, today
 from tracker.extensions import db
 from tracker.info_requests.workflow import next_statuses
 from tracker.models import (
@@ -81,8 +82,7 @@ def update_request(info_request: InfoRequest, fields: RequestFields, actor: User
     _apply(info_request, fields)
     edited = ["Description"] if info_request.description != old_description else []
     if summary := describe_changes(before, _readable(info_request), edited):
-        ids = {"delegation_id": info_request.delegation_id, "request_id": info_request.id}
-        record(TimelineKind.UPDATED, summary, actor=actor, **ids)
+        _record(info_request, TimelineKind.UPDATED, summary, actor)
 
 
 def change_status(info_request: InfoRequest, target: RequestStatus, actor: User, reason: str = "") -> None:
@@ -93,31 +93,47 @@ def change_status(info_request: InfoRequest, target: RequestStatus, actor: User,
     reason = reason.strip()
     if target.needs_reason and not reason:
         raise TransitionError("Say why the request is declined or withdrawn.")
+    if current is RequestStatus.WAITING:
+        _resume_clock(info_request, target, actor)
+    elif target is RequestStatus.WAITING:
+        info_request.waiting_since = utcnow()
     info_request.status = target
     info_request.status_reason = reason or None
     if target is RequestStatus.DELIVERED:
         info_request.delivered_at = utcnow()
     elif target.is_open:
         info_request.delivered_at = None
-    record(
-        TimelineKind.STATUS_CHANGED,
-        wording.status_changed(current, target),
-        delegation_id=info_request.delegation_id,
-        request_id=info_request.id,
-        body=reason,
-        actor=actor,
-    )
+    _record(info_request, TimelineKind.STATUS_CHANGED, wording.status_changed(current, target), actor, body=reason)
+
+
+def _record(info_request: InfoRequest, kind: TimelineKind, summary: str, actor: User, body: str = "") -> None:
+    record(kind, summary, delegation_id=info_request.delegation_id, request_id=info_request.id, body=body, actor=actor)
+
+
+def _resume_clock(info_request: InfoRequest, target: RequestStatus, actor: User) -> None:
+    """Waiting on the delegate pauses the clock: back at work, the due date moves on by the days waited."""
+    started, info_request.waiting_since = info_request.waiting_since, None
+    if started is None or not target.is_open:
+        return
+    days = (today() - started.astimezone(centre_zone()).date()).days
+    if days <= 0:
+        return
+    before = info_request.due_on
+    info_request.due_on = before + timedelta(days=days)
+    moved = wording.due_moved_after_waiting(before, info_request.due_on, days)
+    _record(info_request, TimelineKind.UPDATED, moved, actor)
+
+
+def set_reminders(info_request: InfoRequest, snoozed_until: date | None, reminders_off: bool, actor: User) -> None:
+    """Snooze a request's automatic reminders until a day, or turn them off; recorded in the timeline."""
+    if (info_request.snoozed_until, info_request.reminders_off) == (snoozed_until, reminders_off):
+        return
+    info_request.snoozed_until, info_request.reminders_off = snoozed_until, reminders_off
+    _record(info_request, TimelineKind.UPDATED, wording.reminder_settings(snoozed_until, reminders_off), actor)
 
 
 def add_comment(info_request: InfoRequest, body: str, actor: User) -> None:
-    record(
-        TimelineKind.COMMENT,
-        "Comment",
-        delegation_id=info_request.delegation_id,
-        request_id=info_request.id,
-        body=body.strip(),
-        actor=actor,
-    )
+    _record(info_request, TimelineKind.COMMENT, "Comment", actor, body=body.strip())
 
 
 def needs_of(delegation_id: int) -> list[StatedNeed]:

@@ -10,13 +10,21 @@ from werkzeug.wrappers import Response
 from tracker.auth.access import acting_user
 from tracker.extensions import db
 from tracker.info_requests import bp
-from tracker.info_requests.forms import OPEN, CommentForm, RequestFilterForm, RequestForm, StatusForm
+from tracker.info_requests.forms import (
+    OPEN,
+    CommentForm,
+    RemindersForm,
+    RequestFilterForm,
+    RequestForm,
+    StatusForm,
+)
 from tracker.info_requests.services import (
     TransitionError,
     add_comment,
     change_status,
     create_request,
     needs_of,
+    set_reminders,
     update_request,
 )
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, RequestStatus, TimelineEntry
@@ -85,7 +93,10 @@ def _load_request(request_id: int) -> InfoRequest:
     )
 
 
-def _render_detail(info_request: InfoRequest, status_form: StatusForm, comment_form: CommentForm) -> str:
+def _render_detail(
+    info_request: InfoRequest, status_form: StatusForm, comment_form: CommentForm,
+    reminders_form: RemindersForm | None = None,
+) -> str:
     timeline = db.session.scalars(
         select(TimelineEntry)
         .where(TimelineEntry.request_id == info_request.id)
@@ -98,6 +109,7 @@ def _render_detail(info_request: InfoRequest, status_form: StatusForm, comment_f
         timeline=timeline,
         status_form=status_form,
         comment_form=comment_form,
+        reminders_form=reminders_form or RemindersForm(formdata=None, obj=info_request),
     )
 
 
@@ -163,3 +175,17 @@ def comment(request_id: int) -> str | Response:
         return redirect(url_for("info_requests.detail", request_id=request_id, _anchor="timeline"))
     status_form = StatusForm(info_request, formdata=None, version=str(info_request.version))
     return _render_detail(info_request, status_form, form), 400
+
+
+@bp.post("/requests/<int:request_id>/reminders")
+def reminders(request_id: int) -> str | Response:
+    """Snooze the request's automatic reminders, or turn them off."""
+    info_request = _load_request(request_id)
+    form = RemindersForm()
+    if form.validate_on_submit():
+        set_reminders(info_request, form.snoozed_until.data, form.reminders_off.data, acting_user())
+        db.session.commit()
+        flash("Reminder settings saved.", "success")
+        return redirect(url_for("info_requests.detail", request_id=request_id))
+    status_form = StatusForm(info_request, formdata=None, version=str(info_request.version))
+    return _render_detail(info_request, status_form, CommentForm(formdata=None), form), 400

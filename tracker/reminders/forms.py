@@ -146,6 +146,8 @@ class FollowUpFilterForm(FilterForm):
 
 
 class MailFilterForm(FilterForm):
-    status = SelectField("Status", choices=options([("", "Any status")], OutboxStatus.choices()), validators=[Optional()])
+    status = SelectField(
+        "Status", choices=options([("", "Any status")], OutboxStatus.choices()), validators=[Optional()]
+    )
     kind = SelectField("Kind", choices=options([("", "Any kind")], MessageKind.choices()), validators=[Optional()])
     recipient = StringField("Recipient contains", validators=[Optional(), Length(max=254)])

@@ -51,7 +51,10 @@ def request_reminder(
         reason = f"You own this request, and it falls due today, {due}."
     elif kind is MessageKind.OVERDUE:
         subject = f"Overdue by {_days(late)}: {title}"
-        reason = f"You own this request; it was due on {due} and is still open. This reminder repeats while it stays overdue."
+        reason = (
+            f"You own this request; it was due on {due} and is still open. "
+            "This reminder repeats while it stays overdue."
+        )
     else:
         subject = f"Overdue by {_days(late)} ({owner_name}): {title}"
         reason = f"You are an admin, and this request has been overdue for more than {_days(escalate_after_days)}."

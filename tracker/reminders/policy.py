@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tracker.database import insert_ignoring_duplicates
 from tracker.extensions import db
 from tracker.models import FollowUpCadence, ReminderPolicy, Tier, User
 
@@ -27,10 +28,9 @@ DEFAULT_CADENCES: dict[Tier, tuple[int, int]] = {
 def current_policy() -> ReminderPolicy:
     """The stored policy (the first migration seeds it); created with the defaults if it went missing."""
     policy = db.session.get(ReminderPolicy, 1, options=[joinedload(ReminderPolicy.paused_by)])
-    if policy is None:
-        policy = ReminderPolicy(id=1)
-        db.session.add(policy)
-        db.session.flush()
+    if policy is None:  # two passes may notice at once: let the database keep one row
+        db.session.execute(insert_ignoring_duplicates(ReminderPolicy, "id").values(id=1))
+        policy = db.session.get_one(ReminderPolicy, 1)
     return policy
 
 

@@ -65,7 +65,8 @@ def next_check_in(visit_ended: date, last_contact: date | None, offsets: list[in
     if last_contact is None or last_contact < visit_ended:
         return visit_ended + timedelta(days=offsets[0])
     floor = last_contact + timedelta(days=ideal_days)
-    later = [visit_ended + timedelta(days=days) for days in offsets if visit_ended + timedelta(days=days) > last_contact]
+    anchored = (visit_ended + timedelta(days=days) for days in offsets)
+    later = [check_in for check_in in anchored if check_in > last_contact]
     return max(later[0], floor) if later else floor
 
 

@@ -61,7 +61,7 @@ def follow_ups() -> str:
         filters=filters,
         due=due_follow_ups(day, *criteria),
         quiet=losing_touch(day, *criteria),
-        today=day,
+        as_of=day,
     )
 
 

@@ -1,0 +1,63 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives, and can be stopped or made to refuse."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    # aiosmtpd's Controller(port=0) does not report the port it got (TRAPS.md): pick one first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Handler:
+    received: list[EmailMessage] = field(default_factory=list)
+    #: When set, DATA is answered with this reply instead of "250 OK" (e.g. "451 try later", "554 no").
+    reply: str | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.reply:
+            return self.reply
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.received.append(message)
+        return "250 OK"
+
+
+class SMTPServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.handler = Handler()
+        self.controller: Controller | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def received(self) -> list[EmailMessage]:
+        return self.handler.received
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    def subjects(self) -> list[str]:
+        return sorted(str(message["Subject"]) for message in self.received)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.received if message["To"] == address]
