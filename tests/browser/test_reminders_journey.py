@@ -1,0 +1,78 @@
+"""An admin checks the reminder scheduler, pauses and resumes reminders, sends a test message and finds it in
+the mail log; then sets their own reminder preferences. Real Chromium, real SMTP server, axe-core on each screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import check_accessibility, in_ci, screenshot
+from tests.smtp import SMTPServer
+from tracker.extensions import db
+from tracker.models import User
+
+try:
+    from playwright.sync_api import Locator, Page, expect
+except ImportError:
+    if in_ci():
+        raise
+    pytest.skip("the playwright package is not installed: pip install -e '.[dev]'", allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+
+def arrive(page: Page, name: str, landmark: Locator) -> None:
+    expect(landmark.first).to_be_visible()
+    page.wait_for_load_state("load")
+    screenshot(page, f"reminders-{name}")
+    check_accessibility(page)
+
+
+def test_admin_runs_the_reminder_screens(page: Page, smtp: SMTPServer) -> None:
+    admin = factories.user(role="admin", name="Lead Person")
+    email, admin_id = admin.email, admin.id
+    db.session.rollback()
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.locator("nav").get_by_role("link", name="Admin", exact=True).click()
+    page.get_by_role("link", name="Reminder scheduler").click()
+
+    arrive(page, "scheduler", page.get_by_role("heading", name="Reminder scheduler"))
+    expect(page.get_by_role("main")).to_contain_text("No reminder pass has finished in the last 10 minutes")
+
+    page.get_by_label("Why pause reminders?").fill("Moving to the new mail server")
+    page.get_by_role("button", name="Pause reminders").click()
+    arrive(page, "paused", page.get_by_role("button", name="Resume reminders"))
+    expect(page.locator(".banner-paused")).to_contain_text("Moving to the new mail server")
+    page.get_by_role("button", name="Resume reminders").click()
+    expect(page.locator(".banner-paused")).to_have_count(0)
+
+    page.get_by_label("Send a test message to").fill("it-desk@centre.example")
+    page.get_by_role("button", name="Send a test message").click()
+    expect(page.get_by_role("status").filter(has_text="Test message sent")).to_be_visible()
+    assert [message["To"] for message in smtp.received] == ["it-desk@centre.example"]
+
+    page.get_by_role("link", name="Mail log").first.click()
+    arrive(page, "mail-log", page.get_by_role("heading", name="Mail log"))
+    page.get_by_role("link", name="Test message from the follow-up tracker").click()
+    arrive(page, "mail-detail", page.get_by_role("button", name="Resend a copy"))
+    expect(page.get_by_role("main")).to_contain_text("If you can read it, the tracker's mail reaches you")
+
+    page.get_by_role("link", name="My reminders").click()
+    arrive(page, "preferences", page.get_by_role("button", name="Save preferences"))
+    page.get_by_label("Time zone").select_option("Europe/Chisinau")
+    page.get_by_label("Saturday").check()
+    page.get_by_label("Weekly digest of what I owe").uncheck()
+    page.get_by_role("button", name="Save preferences").click()
+    expect(page.get_by_role("status").filter(has_text="preferences are saved")).to_be_visible()
+
+    db.session.rollback()
+    saved = db.session.get_one(User, admin_id)
+    assert (saved.time_zone, saved.working_days, saved.wants_digest) == ("Europe/Chisinau", "123456", False)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/follow-ups")
+    arrive(page, "follow-ups-phone", page.get_by_role("heading", name="Follow-ups", exact=True))
