@@ -6,17 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, in_ci, screenshot
+from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.playwright_api import Locator, Page, expect
 from tests.smtp import SMTPServer
 from tracker.extensions import db
 from tracker.models import User
-
-try:
-    from playwright.sync_api import Locator, Page, expect
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("the playwright package is not installed: pip install -e '.[dev]'", allow_module_level=True)
 
 pytestmark = pytest.mark.browser
 
