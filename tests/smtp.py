@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -33,11 +34,22 @@ class Handler:
         return "250 OK"
 
 
+def password_checker(username: str, password: str) -> Any:
+    """An aiosmtpd authenticator that accepts one login and refuses every other."""
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (username.encode(), password.encode())
+        return AuthResult(success=ok, handled=False)
+
+    return authenticate
+
+
 class SMTPServer:
-    def __init__(self) -> None:
+    def __init__(self, **smtp_options: Any) -> None:
         self.port = free_port()
         self.handler = Handler()
         self.controller: Controller | None = None
+        self.smtp_options = smtp_options
 
     @property
     def url(self) -> str:
@@ -48,7 +60,7 @@ class SMTPServer:
         return self.handler.received
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **self.smtp_options)
         self.controller.start()
 
     def stop(self) -> None:

@@ -160,3 +160,14 @@ def test_unknown_users_get_nothing_and_disabled_users_get_nothing(smtp: SMTPServ
     request_for(user, due_on=date(2026, 12, 7))
     request_for(factories.user(role="viewer"), due_on=date(2026, 12, 7))
     assert run_pass(MONDAY).plan.planned == [] and smtp.received == []
+
+
+def test_with_demo_data_a_pass_sends_each_due_reminder_once(runner, smtp: SMTPServer) -> None:  # type: ignore[no-untyped-def]
+    assert runner.invoke(args=["demo-data", "--seed", "7"]).exit_code == 0
+    moment = at("2026-11-23T10:00")  # a Monday: reminders, follow-ups and digests
+    first = run_pass(moment)
+    assert len(first.delivery.sent) == len(smtp.received) >= 10
+    assert {str(m["Subject"]).split(":")[0] for m in smtp.received} >= {"Due today", "Your week"}
+    assert len({m["Message-ID"] for m in smtp.received}) == len(smtp.received)
+    again = run_pass(moment + timedelta(minutes=1))
+    assert again.plan.planned == [] and again.delivery.sent == []
