@@ -1,7 +1,7 @@
 """Every table, imported here so that Alembic and the app see the whole schema."""
 
 from tracker.models.base import Base
-from tracker.models.countries import Country, Tier, TierPlacement
+from tracker.models.countries import Country, Region, Tier, TierPlacement
 from tracker.models.requests import (
     OPEN_STATUSES,
     InfoRequest,
@@ -36,6 +36,7 @@ __all__ = [
     "NeedCategory",
     "Priority",
     "RequestKind",
+    "Region",
     "RequestStatus",
     "Role",
     "StatedNeed",
