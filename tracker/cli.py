@@ -10,12 +10,14 @@ from tracker import create_app
 
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
+    from tracker.countries.cli import tiers_cli
     from tracker.demo.cli import demo_data_command
     from tracker.exports.cli import export_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(export_cli)
+    app.cli.add_command(tiers_cli)
 
 
 def main() -> None:

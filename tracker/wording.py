@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.models import ContactChannel, NeedCategory, RequestStatus
+from tracker.models import ContactChannel, NeedCategory, RequestStatus, Tier
 from tracker.templating import format_date
 
 
@@ -30,3 +30,7 @@ def request_logged(title: str, owner: str, due_on: date) -> str:
 
 def status_changed(before: RequestStatus, after: RequestStatus) -> str:
     return f"Status: {before.label} → {after.label}"
+
+
+def tier_moved(country: str, before: Tier, after: Tier, report_year: int) -> str:
+    return f"{country} moved from {before.label} to {after.label} in the {report_year} report"
