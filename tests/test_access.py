@@ -41,6 +41,7 @@ def records() -> dict[str, object]:
         "delegate_id": factories.delegate(delegation).id,
         "need_id": factories.need(delegation).id,
         "request_id": factories.info_request(delegation).id,
+        "country_id": delegation.country_id,
         "filename": "css/app.css",
     }
 

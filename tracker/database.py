@@ -1,4 +1,5 @@
-"""Per-connection SQLite settings: foreign keys enforced, WAL so readers never block the writer, a busy timeout."""
+"""Per-connection SQLite settings: foreign keys enforced, WAL so readers never block the writer, a busy timeout,
+and the time-zone function SQLite lacks (see tracker.sql_dates)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from tracker.sql_dates import SQLITE_LOCAL_DATE, sqlite_local_date
 
 
 @event.listens_for(Engine, "connect")
@@ -19,3 +22,4 @@ def configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function(SQLITE_LOCAL_DATE, 2, sqlite_local_date, deterministic=True)
