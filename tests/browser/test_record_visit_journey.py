@@ -10,21 +10,20 @@ import csv
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, in_ci, screenshot
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
 from tracker.extensions import db
 from tracker.models import Country, Delegation, InfoRequest, RequestKind, RequestStatus, Visit
 
-try:
-    from playwright.sync_api import Locator, Page, expect
-except ImportError:
-    if in_ci():
-        raise
-    pytest.skip("the playwright package is not installed: pip install -e '.[dev]'", allow_module_level=True)
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+expect = playwright_expect()
 
 pytestmark = pytest.mark.browser
 
