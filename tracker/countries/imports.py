@@ -16,14 +16,12 @@ from sqlalchemy import insert, select, update
 
 from tracker.clock import today
 from tracker.countries.names import CountryNames, KnownCountry
+from tracker.countries.reference import FIRST_REPORT_YEAR
 from tracker.countries.tier_changes import TierMove, record_tier_moves, tier_moves
 from tracker.countries.tier_files import RawRow, TierFileError, read_tier_file
 from tracker.countries.tier_values import Numbering, NumberingError, TierValueError, detect_numbering, parse_tier
 from tracker.extensions import db
 from tracker.models import Country, Tier, TierPlacement, User
-
-#: The first TIP report; the tier history starts there (and the database refuses earlier years).
-FIRST_REPORT_YEAR = 2001
 
 
 class Outcome(enum.StrEnum):

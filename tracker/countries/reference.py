@@ -11,6 +11,8 @@ import pycountry
 
 from tracker.models.countries import Region, Tier
 
+#: The first TIP report: the tier history and its charts start there (the database refuses earlier years).
+FIRST_REPORT_YEAR = 2001
 BUNDLED_TIERS = Path(__file__).parent / "data" / "tip_tiers_2001_2015.csv"
 BUNDLED_REGIONS = Path(__file__).parent / "data" / "regions.csv"
 

@@ -11,6 +11,7 @@ from tracker.countries import bp
 from tracker.countries.charts import CODES, COLOURS, history_chart, tier_grid
 from tracker.countries.comparison import Scope, compare, report_year_for
 from tracker.countries.forms import ComparisonFilterForm
+from tracker.countries.reference import FIRST_REPORT_YEAR
 from tracker.countries.services import tier_histories
 from tracker.countries.table import (
     AFTER_NEEDS,
@@ -26,8 +27,6 @@ from tracker.exports.web import csv_download
 from tracker.extensions import db
 from tracker.models import ContactLog, Country, Delegation, InfoRequest, StatedNeed, Visit
 
-#: The first TIP report: every tier chart starts there.
-FIRST_REPORT_YEAR = 2001
 #: How many of the latest delegations, needs, requests and contacts a country page lists.
 RECENT_ROWS = 25
 
@@ -94,8 +93,6 @@ def detail(country_id: int) -> str:
         requests=_recent(InfoRequest, InfoRequest.created_at, country_id, joinedload(InfoRequest.owner)),
         contacts=_recent(ContactLog, ContactLog.contacted_on, country_id, joinedload(ContactLog.logged_by)),
         recent_rows=RECENT_ROWS,
-        colours=COLOURS,
-        codes=CODES,
     )
 
 
