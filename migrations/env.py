@@ -1,9 +1,9 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -91,7 +91,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +100,31 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            check_sqlite_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite batch migrations copy a table and drop the original: with foreign keys on, dropping a
+    parent table deletes its children (ON DELETE CASCADE) or fails. Off while migrating, checked after."""
+    if connection.dialect.name != 'sqlite':
+        yield
+        return
+    connection.exec_driver_sql('PRAGMA foreign_keys=OFF')  # no effect inside a transaction: before BEGIN
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql('PRAGMA foreign_keys=ON')  # the connection goes back to the pool
+        connection.commit()
+
+
+def check_sqlite_foreign_keys(connection):
+    """Refuse (and roll back) a migration that left rows pointing at nothing."""
+    if connection.dialect.name == 'sqlite':
+        broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+        if broken:
+            raise RuntimeError(f'the migration broke foreign keys: {broken[:10]}')
 
 
 if context.is_offline_mode():

@@ -17,8 +17,9 @@ from tests import factories
 from tests.smtp import SMTPServer
 from tracker import create_app
 from tracker.config import TestConfig
+from tracker.countries.reference import bundled_tiers
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import Country, TierPlacement, User
 
 #: Shipped with the schema by the first migration; kept between tests.
 REFERENCE_TABLES = {"countries", "tier_placements", "alembic_version"}
@@ -90,6 +91,18 @@ def _app_context(app: Flask) -> Iterator[None]:
     with app.app_context():
         yield
         empty_database()
+
+
+@pytest.fixture
+def restore_tier_history() -> Iterator[None]:
+    """For tests that import tiers: afterwards the reference history is put back as shipped."""
+    yield
+    db.session.remove()
+    with db.engine.begin() as connection:
+        connection.execute(TierPlacement.__table__.delete())
+        ids = {iso3: id_ for iso3, id_ in connection.execute(sa.select(Country.iso3, Country.id))}
+        rows = [{"country_id": ids[row.iso3], "year": row.year, "tier": row.tier} for row in bundled_tiers()]
+        connection.execute(TierPlacement.__table__.insert(), rows)
 
 
 @pytest.fixture

@@ -46,5 +46,6 @@ def test_every_page_reachable_from_home_answers_without_error(runner: FlaskCliRu
     kinds = {kind.split("?")[0] for kind in opened}
     expected = {"/", "/visits/", "/visits/N", "/visits/N/edit", "/delegations/", "/delegations/N",
                 "/delegations/N/edit", "/requests/", "/requests/N", "/requests/N/edit",
-                "/delegations/N/requests/new", "/visits/N/delegations/new"}
+                "/delegations/N/requests/new", "/visits/N/delegations/new", "/countries/", "/countries/N",
+                "/countries/export.csv"}
     assert expected <= kinds, expected - kinds

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 
 from tests import factories
+from tests.queries import counting_queries
 from tracker.exports.tables import spreadsheet_cell
 from tracker.extensions import db
 from tracker.models import ContactChannel, ContactLog, Priority, RequestKind, RequestStatus, Tier
@@ -31,20 +29,6 @@ def _export(runner: FlaskCliRunner, table: str) -> list[list[str]]:
     result = runner.invoke(args=["export", table])
     assert result.exit_code == 0, result.output
     return list(csv.reader(io.StringIO(result.output)))
-
-
-@contextmanager
-def _counting_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _contact(delegation_id: int, on: date) -> None:
@@ -167,9 +151,9 @@ def test_export_issues_the_same_few_queries_for_3_rows_as_for_30(runner: FlaskCl
             _contact(delegation.id, date(2025, 4, 1))
 
     add(3)
-    with _counting_queries() as few:
+    with counting_queries() as few:
         assert len(_export(runner, table)) == 1 + 3
     add(27)
-    with _counting_queries() as many:
+    with counting_queries() as many:
         assert len(_export(runner, table)) == 1 + 30
     assert len(many) == len(few) <= 2

@@ -1,5 +1,6 @@
-"""Per-connection SQLite settings (foreign keys enforced, WAL so readers never block the writer, a busy timeout),
-and the few statements whose SQL differs between SQLite and PostgreSQL."""
+"""Per-connection SQLite settings (foreign keys enforced, WAL so readers never block the writer, a busy timeout,
+the time-zone function SQLite lacks: see tracker.sql_dates), and the few statements whose SQL differs between
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from tracker.extensions import db
+from tracker.sql_dates import SQLITE_LOCAL_DATE, sqlite_local_date
 
 
 @event.listens_for(Engine, "connect")
@@ -23,6 +25,7 @@ def configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function(SQLITE_LOCAL_DATE, 2, sqlite_local_date, deterministic=True)
 
 
 def insert_ignoring_duplicates(model: type[Any], *unique_columns: str) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.models import ContactChannel, NeedCategory, RequestStatus
+from tracker.models import ContactChannel, NeedCategory, RequestStatus, Tier
 from tracker.templating import format_date
 
 
@@ -43,3 +43,5 @@ def reminder_settings(snoozed_until: date | None, reminders_off: bool) -> str:
     if snoozed_until:
         return f"Reminders snoozed until {format_date(snoozed_until)}"
     return "Automatic reminders on"
+def tier_moved(country: str, before: Tier, after: Tier, report_year: int) -> str:
+    return f"{country} moved from {before.label} to {after.label} in the {report_year} report"

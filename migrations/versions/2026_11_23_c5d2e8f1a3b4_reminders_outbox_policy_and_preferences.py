@@ -2,7 +2,7 @@
 the scheduler's lease and heartbeat, per-user reminder preferences, snoozes on requests.
 
 Revision ID: c5d2e8f1a3b4
-Revises: a22133c1ed69
+Revises: b7c41e2a9d10
 Create Date: 2026-11-23 19:53:43.104777
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5d2e8f1a3b4'
-down_revision = 'a22133c1ed69'
+down_revision = 'b7c41e2a9d10'
 branch_labels = None
 depends_on = None
 

@@ -51,6 +51,17 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def playwright_expect() -> Any:
+    """Playwright's ``expect`` for a test module, which is skipped (failed in CI) without the package."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        if in_ci():
+            raise
+        pytest.skip("the playwright package is not installed: pip install -e '.[dev]'", allow_module_level=True)
+    return expect
+
+
 def axe_script() -> Path:
     if not AXE_SCRIPT.is_file():
         unavailable(

@@ -10,15 +10,20 @@ import csv
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.browser.playwright_api import Locator, Page, expect
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
 from tracker.extensions import db
 from tracker.models import Country, Delegation, InfoRequest, RequestKind, RequestStatus, Visit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+expect = playwright_expect()
 
 pytestmark = pytest.mark.browser
 

@@ -3,15 +3,20 @@ the mail log; then sets their own reminder preferences. Real Chromium, real SMTP
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, screenshot
-from tests.browser.playwright_api import Locator, Page, expect
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
 from tests.smtp import SMTPServer
 from tracker.extensions import db
 from tracker.models import User
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+expect = playwright_expect()
 pytestmark = pytest.mark.browser
 
 

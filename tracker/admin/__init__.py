@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from tracker.admin import views  # noqa: E402,F401
+from tracker.admin import tier_import, views  # noqa: E402,F401

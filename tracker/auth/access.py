@@ -13,6 +13,8 @@ from tracker.models import User
 
 View = TypeVar("View", bound=Callable[..., object])
 
+#: Flask's own views, which no decorator of ours marks: the stylesheet must load on the sign-in page.
+PUBLIC_ENDPOINTS = frozenset({"static"})
 #: Methods a viewer may use; anything else changes data and needs the staff or admin role.
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -43,7 +45,7 @@ def open_to_viewers(view: View) -> View:
 def enforce_roles():  # type: ignore[no-untyped-def]
     """Before every request: sign-in required, viewers read only, admin views for admins."""
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or getattr(view, "is_public", False):
+    if view is None or getattr(view, "is_public", False) or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

@@ -1,0 +1,7 @@
+"""Countries: the TIP-report tier history, a page per country and a comparison across countries."""
+
+from flask import Blueprint
+
+bp = Blueprint("countries", __name__, url_prefix="/countries")
+
+from tracker.countries import views  # noqa: E402,F401

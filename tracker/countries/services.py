@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import func, select
@@ -27,3 +28,16 @@ def tier_as_of(country_id: int, on: date) -> tuple[Tier | None, int | None]:
         select(TierPlacement.tier).where(TierPlacement.country_id == country_id, TierPlacement.year == report_year)
     )
     return tier, (report_year if tier is not None else None)
+
+
+def tier_histories(country_ids: Iterable[int]) -> dict[int, dict[int, Tier]]:
+    """Each country's placements by report year, for several countries in one query."""
+    histories: dict[int, dict[int, Tier]] = {country_id: {} for country_id in country_ids}
+    if histories:
+        for country_id, year, tier in db.session.execute(
+            select(TierPlacement.country_id, TierPlacement.year, TierPlacement.tier).where(
+                TierPlacement.country_id.in_(histories)
+            )
+        ):
+            histories[country_id][year] = tier
+    return histories

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tracker.clock import today
+from tracker.countries.tier_changes import recent_tier_changes
 from tracker.dashboard import bp
 from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
@@ -58,4 +59,5 @@ def home() -> str:
         yesterday=day - timedelta(days=1),
         due_soon_days=DUE_SOON_DAYS,
         as_of=day,
+        tier_changes=recent_tier_changes(current_user.id, day, PANEL_ROWS),
     )

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, select
 
 from tracker.delegations.queries import delegate_count, last_contact_on, open_request_count
 from tracker.extensions import db
-from tracker.models import Country, Delegation, InfoRequest, User, Visit
+from tracker.models import Country, Delegation, InfoRequest, TierPlacement, User, Visit
 from tracker.models.base import LabelledEnum
 
 #: Rows fetched from the database at a time: memory stays flat however many rows there are.
@@ -109,8 +109,18 @@ def _requests() -> Select[Any]:
     )
 
 
+def _tiers() -> Select[Any]:
+    """The whole tier history, in the bundled file's layout: one row per country and report year."""
+    return (
+        _select_as(iso3=Country.iso3, country=Country.name, year=TierPlacement.year, tier=TierPlacement.tier)
+        .join(TierPlacement.country)
+        .order_by(Country.iso3, TierPlacement.year)
+    )
+
+
 DELEGATIONS = Table(_delegations)
 REQUESTS = Table(_requests)
+TIERS = Table(_tiers)
 
 
 def spreadsheet_cell(value: Cell) -> str | int:

@@ -1,7 +1,7 @@
 """Every table, imported here so that Alembic and the app see the whole schema."""
 
 from tracker.models.base import Base
-from tracker.models.countries import Country, Tier, TierPlacement
+from tracker.models.countries import Country, Region, Tier, TierPlacement
 from tracker.models.reminders import (
     FollowUpCadence,
     MessageKind,
@@ -49,6 +49,7 @@ __all__ = [
     "Priority",
     "ReminderPolicy",
     "RequestKind",
+    "Region",
     "RequestStatus",
     "Role",
     "SchedulerLease",

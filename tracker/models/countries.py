@@ -17,6 +17,17 @@ class Tier(LabelledEnum):
     NOT_RATED = "not_rated", "Not rated"
 
 
+class Region(LabelledEnum):
+    """The State Department regional bureau under which the TIP report lists a country."""
+
+    AFRICA = "africa", "Africa"
+    EAST_ASIA_PACIFIC = "east_asia_pacific", "East Asia and Pacific"
+    EUROPE = "europe", "Europe"
+    NEAR_EAST = "near_east", "Near East"
+    SOUTH_CENTRAL_ASIA = "south_central_asia", "South and Central Asia"
+    WESTERN_HEMISPHERE = "western_hemisphere", "Western Hemisphere"
+
+
 class Country(Base):
     __tablename__ = "countries"
 
@@ -24,6 +35,8 @@ class Country(Base):
     iso2: Mapped[str] = mapped_column(sa.String(2), unique=True)
     iso3: Mapped[str] = mapped_column(sa.String(3), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100), index=True)
+    #: None for the territories the TIP report does not cover (see countries/data/README.md).
+    region: Mapped[Region | None] = mapped_column(enum_column(Region, "region"))
 
     tier_placements: WriteOnlyMapped[TierPlacement] = relationship(
         back_populates="country", order_by="TierPlacement.year"

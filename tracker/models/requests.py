@@ -118,6 +118,7 @@ class TimelineKind(LabelledEnum):
     CONTACT = "contact", "Contact logged"
     NEED = "need", "Stated need"
     DELEGATE = "delegate", "Delegate"
+    TIER_CHANGE = "tier_change", "Tier change"
 
 
 class TimelineEntry(Base):

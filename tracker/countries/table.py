@@ -1,0 +1,100 @@
+"""The comparison table's columns, defined once for the page, its sorting and its CSV export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+from tracker.countries.comparison import CountryFigures
+from tracker.exports.tables import Cell
+from tracker.models import NeedCategory, Tier
+
+_TIER_ORDER = {tier: position for position, tier in enumerate(Tier)}
+
+
+class Column(NamedTuple):
+    key: str
+    heading: str
+    #: What the CSV cell holds.
+    cell: Callable[[CountryFigures], Cell]
+    #: What the column sorts by, when not the cell (tiers sort in the report's order, not by label).
+    order: Callable[[CountryFigures], Any] | None = None
+    numeric: bool = True
+    #: A narrower heading for the page, where sixteen columns must fit (screen readers get the whole one).
+    short: str = ""
+    #: False for a column the page shows inside another (the region, under the country's name).
+    own_column: bool = True
+
+
+#: Need categories as the table's narrow column headings show them.
+_SHORT_NEEDS = {
+    NeedCategory.LEGISLATION: "Legis.",
+    NeedCategory.PROSECUTION: "Prosec.",
+    NeedCategory.PROTECTION: "Protect.",
+    NeedCategory.PREVENTION: "Prevent.",
+    NeedCategory.PARTNERSHIP: "Partner.",
+}
+
+
+def _need_column(category: NeedCategory) -> Column:
+    short = _SHORT_NEEDS.get(category, category.label.split()[0])
+    return Column(f"need_{category.value}", category.label, lambda row: row.needs[category], short=short)
+
+
+COLUMNS: list[Column] = [
+    Column("country", "Country", lambda row: row.name, numeric=False),
+    Column("region", "Region", lambda row: row.region.label if row.region else None, numeric=False, own_column=False),
+    Column(
+        "tier",
+        "Tier",
+        lambda row: row.tier.label if row.tier else None,
+        lambda row: _TIER_ORDER[row.tier] if row.tier else None,
+        numeric=False,
+    ),
+    Column("delegations", "Delegations", lambda row: row.delegations),
+    *(_need_column(category) for category in NeedCategory),
+    Column("requests", "Requests logged", lambda row: row.requests),
+    Column("delivered", "Delivered", lambda row: row.delivered),
+    Column("delivered_on_time", "Delivered on time", lambda row: row.on_time),
+    Column(
+        "median_days_to_delivery",
+        "Median days to delivery",
+        lambda row: _rounded(row.median_days),
+        lambda row: row.median_days,
+    ),
+    Column("last_contact", "Last contact", lambda row: row.last_contact, numeric=False),
+]
+BY_KEY = {column.key: column for column in COLUMNS}
+NEED_COLUMNS = [column for column in COLUMNS if column.key.startswith("need_")]
+#: The page's columns before and after the stated needs, which share a group heading.
+PAGE_COLUMNS = [column for column in COLUMNS if column.own_column]
+BEFORE_NEEDS = PAGE_COLUMNS[: PAGE_COLUMNS.index(NEED_COLUMNS[0])]
+AFTER_NEEDS = PAGE_COLUMNS[PAGE_COLUMNS.index(NEED_COLUMNS[-1]) + 1 :]
+DEFAULT_SORT = "country"
+
+
+def sort_rows(rows: Sequence[CountryFigures], key: str, descending: bool) -> list[CountryFigures]:
+    """Rows by one column, ties by country name; empty values last whichever the direction."""
+    column = BY_KEY[key]
+    value = column.order or column.cell
+    by_name = sorted(rows, key=lambda row: row.name)
+    present = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+def csv_headings(report_year: int | None) -> list[str]:
+    tier = f"tier_{report_year}" if report_year else "tier"
+    return ["iso3", *(tier if column.key == "tier" else column.key for column in COLUMNS)]
+
+
+def csv_rows(rows: Sequence[CountryFigures]) -> Iterator[list[Cell]]:
+    for row in rows:
+        yield [row.iso3, *(column.cell(row) for column in COLUMNS)]
+
+
+def _rounded(days: float | None) -> Cell:
+    """Medians of whole days are whole or halves: 12, 12.5."""
+    if days is None:
+        return None
+    return int(days) if days.is_integer() else str(round(days, 1))

@@ -1,0 +1,121 @@
+"""Countries: the comparison across the countries the centre hosted, its CSV, and a page per country."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from tracker.countries import bp
+from tracker.countries.charts import CODES, COLOURS, history_chart, tier_grid
+from tracker.countries.comparison import Scope, compare, report_year_for
+from tracker.countries.forms import ComparisonFilterForm
+from tracker.countries.reference import FIRST_REPORT_YEAR
+from tracker.countries.services import tier_histories
+from tracker.countries.table import (
+    AFTER_NEEDS,
+    BEFORE_NEEDS,
+    NEED_COLUMNS,
+    PAGE_COLUMNS,
+    csv_headings,
+    csv_rows,
+    sort_rows,
+)
+from tracker.delegations.queries import last_contact_on, open_request_count
+from tracker.exports.web import csv_download
+from tracker.extensions import db
+from tracker.models import ContactLog, Country, Delegation, InfoRequest, StatedNeed, Visit
+
+#: How many of the latest delegations, needs, requests and contacts a country page lists.
+RECENT_ROWS = 25
+
+
+@bp.get("/", endpoint="list")
+def compare_countries() -> str:
+    """Compare the countries the centre hosted: delegations, needs, requests, delivery; tier movement."""
+    filters = ComparisonFilterForm()
+    comparison = compare(filters.scope())
+    rows = sort_rows(comparison.rows, filters.sort_key, filters.descending)
+    histories = tier_histories(row.country_id for row in rows)
+    last_year = report_year_for(None) or FIRST_REPORT_YEAR
+    grid = tier_grid(
+        [(row.name, histories[row.country_id], comparison.visit_years[row.country_id]) for row in rows],
+        FIRST_REPORT_YEAR,
+        last_year,
+    )
+    return render_template(
+        "countries/list.html",
+        filters=filters,
+        comparison=comparison,
+        rows=rows,
+        columns=PAGE_COLUMNS,
+        before_needs=BEFORE_NEEDS,
+        need_columns=NEED_COLUMNS,
+        after_needs=AFTER_NEEDS,
+        grid=grid,
+        colours=COLOURS,
+        codes=CODES,
+    )
+
+
+@bp.get("/export.csv")
+def export() -> Response:
+    """Download the comparison table as filtered and sorted on the page."""
+    filters = ComparisonFilterForm()
+    comparison = compare(filters.scope())
+    rows = sort_rows(comparison.rows, filters.sort_key, filters.descending)
+    suffix = f"-{filters.value('year')}" if filters.value("year") else ""
+    return csv_download(f"countries{suffix}.csv", csv_headings(comparison.report_year), csv_rows(rows))
+
+
+@bp.get("/<int:country_id>")
+def detail(country_id: int) -> str:
+    """Show a country: its tier history, the centre's figures, delegations, needs, requests and contacts."""
+    country = db.get_or_404(Country, country_id)
+    comparison = compare(Scope(country_id=country_id))
+    figures = comparison.rows[0] if comparison.rows else None
+    placements = tier_histories([country_id])[country_id]
+    last_year = report_year_for(None) or FIRST_REPORT_YEAR
+    chart = history_chart(placements, FIRST_REPORT_YEAR, last_year, comparison.visit_years[country_id])
+    latest_year = max(placements, default=None)
+    return render_template(
+        "countries/detail.html",
+        country=country,
+        figures=figures,
+        need_columns=NEED_COLUMNS,
+        chart=chart,
+        placements=placements,
+        latest=(latest_year, placements.get(latest_year)) if latest_year else None,
+        report_years=range(FIRST_REPORT_YEAR, last_year + 1),
+        delegations=_recent_delegations(country_id),
+        needs=_recent(StatedNeed, StatedNeed.created_at, country_id),
+        requests=_recent(InfoRequest, InfoRequest.created_at, country_id, joinedload(InfoRequest.owner)),
+        contacts=_recent(ContactLog, ContactLog.contacted_on, country_id, joinedload(ContactLog.logged_by)),
+        recent_rows=RECENT_ROWS,
+    )
+
+
+def _recent_delegations(country_id: int) -> list[object]:
+    return list(
+        db.session.execute(
+            select(Delegation, open_request_count().label("open_requests"), last_contact_on().label("last_contact"))
+            .join(Delegation.visit)
+            .where(Delegation.country_id == country_id)
+            .options(joinedload(Delegation.visit), joinedload(Delegation.liaison))
+            .order_by(Visit.starts_on.desc(), Delegation.id.desc())
+            .limit(RECENT_ROWS)
+        )
+    )
+
+
+def _recent(model, newest_first, country_id: int, *options):  # type: ignore[no-untyped-def]
+    """The latest needs, requests or contacts of this country's delegations, each with its delegation and visit."""
+    return db.session.scalars(
+        select(model)
+        .join(model.delegation)
+        .where(Delegation.country_id == country_id)
+        .options(joinedload(model.delegation).joinedload(Delegation.visit), *options)
+        .order_by(newest_first.desc(), model.id.desc())
+        .limit(RECENT_ROWS)
+    ).all()
