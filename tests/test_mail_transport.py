@@ -68,3 +68,16 @@ def test_addresses_and_headers_are_checked(app: Flask) -> None:
                 sent_at=datetime.now(UTC))
     with pytest.raises(UnsafeHeader):
         compose(to="not an address", subject="Hi", text="", html="", message_id="<1@x>", sent_at=datetime.now(UTC))
+
+
+def test_non_ascii_subject_sender_and_body_arrive_intact(app: Flask, smtp: SMTPServer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "MAIL_FROM", "Centre d'études <tracker@centre.example>")
+    transport = connect(smtp.url)
+    transport.send(compose(to="someone@centre.example", subject="Due today: note for Côte d'Ivoire",
+                           text="Délégation: Côte d'Ivoire", html="<p>Délégation</p>", message_id="<2@x>",
+                           sent_at=datetime.now(UTC)))
+    transport.close()
+    (received,) = smtp.received
+    assert received["Subject"] == "Due today: note for Côte d'Ivoire"
+    assert received["From"].addresses[0].display_name == "Centre d'études"
+    assert received.get_body(("plain",)).get_content().strip() == "Délégation: Côte d'Ivoire"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses, parseaddr
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -42,7 +44,7 @@ def sender_address() -> str:
     name, address = parseaddr(configured)
     if len(getaddresses([configured])) != 1 or "@" not in address:
         raise UnsafeHeader(f"TRACKER_MAIL_FROM is not one address: {configured!r}")
-    return str(Address(display_name=name, addr_spec=address))
+    return formataddr((name, address))  # a non-ASCII name is encoded (RFC 2047)
 
 
 def message_id_for(key: str) -> str:
@@ -52,14 +54,17 @@ def message_id_for(key: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def compose(*, to: str, subject: str, text: str, html: str, message_id: str, sent_at: datetime) -> EmailMessage:
-    message = EmailMessage()
+def compose(*, to: str, subject: str, text: str, html: str, message_id: str, sent_at: datetime) -> Message:
+    """The ``email.mime`` classes, not ``EmailMessage``: the modern header registry is several times slower,
+    and delivery builds hundreds of these a second. Header safety is checked here, not left to the policy."""
+    message = MIMEMultipart("alternative")
     message["From"] = sender_address()
     message["To"] = checked_address(to)
-    message["Subject"] = checked_header(subject)
+    subject = checked_header(subject)
+    message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
     message["Date"] = format_datetime(sent_at)
     message["Message-ID"] = checked_header(message_id)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies should not answer it
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    message.attach(MIMEText(text, "plain", "utf-8"))
+    message.attach(MIMEText(html, "html", "utf-8"))
     return message

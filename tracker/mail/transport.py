@@ -11,7 +11,7 @@ import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -67,7 +67,7 @@ class MailSettings:
 
 
 class Transport(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message) -> None: ...
 
     def close(self) -> None: ...
 
@@ -79,7 +79,7 @@ class FileTransport:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         final = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         partial = final.with_suffix(".part")
@@ -96,7 +96,7 @@ class SMTPTransport:
     def __init__(self, connection: smtplib.SMTP) -> None:
         self.connection = connection
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         try:
             refused = self.connection.send_message(message)
         except smtplib.SMTPRecipientsRefused as error:

@@ -144,11 +144,11 @@ def _give_back(row: Any, now: datetime, error: str, report: DeliveryReport) -> N
 
 def _finish(row: Any, status: OutboxStatus, **values: Any) -> bool:
     """Record the outcome if the claim is still ours; commit at once, so a crash loses at most this row."""
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row.id, OutboxMessage.claim_token == row.claim_token)
+    outbox = OutboxMessage.__table__  # a plain table update: no ORM bookkeeping on the hot path
+    result = db.session.connection().execute(
+        update(outbox)
+        .where(outbox.c.id == row.id, outbox.c.claim_token == row.claim_token)
         .values(status=status, claim_token=None, **values)
-        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount == 1
