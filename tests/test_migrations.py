@@ -49,3 +49,15 @@ def test_upgrade_and_downgrade_an_empty_database(app: Flask, tmp_path: Path) -> 
         assert db.session.scalar(select(func.count(Country.id))) == 250
         db.session.remove()
         db.engine.dispose()
+
+
+def test_every_timeline_kind_passes_the_migrated_check_constraint() -> None:
+    """Adding a kind changes a CHECK constraint that autogenerate does not compare: prove the migration did it."""
+    from tests import factories
+    from tracker.models import TimelineEntry, TimelineKind
+
+    delegation = factories.delegation()
+    for kind in TimelineKind:
+        db.session.add(TimelineEntry(delegation_id=delegation.id, kind=kind, summary=kind.label))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(TimelineEntry.id))) == len(TimelineKind)
