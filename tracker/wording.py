@@ -30,3 +30,16 @@ def request_logged(title: str, owner: str, due_on: date) -> str:
 
 def status_changed(before: RequestStatus, after: RequestStatus) -> str:
     return f"Status: {before.label} → {after.label}"
+
+
+def material_attached(title: str, version: int, shared: bool, reused: bool) -> str:
+    how = "reused from the library" if reused else "attached"
+    return f"Material “{title}” (version {version}) {how}, {'shared with the delegation' if shared else 'internal'}"
+
+
+def material_visibility(title: str, shared: bool) -> str:
+    return f"Material “{title}” {'shared with the delegation' if shared else 'made internal'}"
+
+
+def material_new_version(title: str, version: int) -> str:
+    return f"Material “{title}”: version {version} added"

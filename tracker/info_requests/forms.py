@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from tracker.auth.services import staff_choices
@@ -80,6 +80,9 @@ class StatusForm(VersionedForm):
 
 class CommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
+    shared_with_delegation = BooleanField(
+        "Visible to the delegation", description="The delegation's delegates see it in the portal."
+    )
     submit = SubmitField("Add comment")
 
 

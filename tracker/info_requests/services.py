@@ -109,14 +109,16 @@ def change_status(info_request: InfoRequest, target: RequestStatus, actor: User,
     )
 
 
-def add_comment(info_request: InfoRequest, body: str, actor: User) -> None:
+def add_comment(info_request: InfoRequest, body: str, actor: User, *, shared_with_delegation: bool = False) -> None:
+    """A staff comment; shared ones appear in the request's public timeline in the portal."""
     record(
         TimelineKind.COMMENT,
-        "Comment",
+        "Comment, visible to the delegation" if shared_with_delegation else "Comment",
         delegation_id=info_request.delegation_id,
         request_id=info_request.id,
         body=body.strip(),
         actor=actor,
+        shared_with_delegation=shared_with_delegation,
     )
 
 

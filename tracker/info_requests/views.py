@@ -19,6 +19,7 @@ from tracker.info_requests.services import (
     needs_of,
     update_request,
 )
+from tracker.materials.views import request_panel
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, RequestStatus, TimelineEntry
 from tracker.pagination import paginate
 from tracker.saving import commit_or_conflict, flash_conflict
@@ -98,6 +99,7 @@ def _render_detail(info_request: InfoRequest, status_form: StatusForm, comment_f
         timeline=timeline,
         status_form=status_form,
         comment_form=comment_form,
+        **request_panel(info_request),
     )
 
 
@@ -157,7 +159,8 @@ def comment(request_id: int) -> str | Response:
     info_request = _load_request(request_id)
     form = CommentForm()
     if form.validate_on_submit():
-        add_comment(info_request, form.body.data, acting_user())
+        add_comment(info_request, form.body.data, acting_user(),
+                    shared_with_delegation=form.shared_with_delegation.data)
         db.session.commit()
         flash("Comment added.", "success")
         return redirect(url_for("info_requests.detail", request_id=request_id, _anchor="timeline"))
