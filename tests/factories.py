@@ -18,6 +18,7 @@ from tracker.models import (
     Material,
     MaterialVersion,
     NeedCategory,
+    NeedsSummary,
     OutboxMessage,
     RequestKind,
     RequestMaterial,
@@ -134,3 +135,10 @@ def material(info_request_: InfoRequest, *, shared: bool = True, url: str = "htt
         visibility=Visibility.SHARED if shared else Visibility.INTERNAL,
         shared_at=datetime.now(UTC) if shared else None,
     ))
+
+
+def needs_summary(delegation_: Delegation, **fields: Any) -> NeedsSummary:
+    values: dict[str, Any] = {"delegation_id": delegation_.id,
+                              "items": [{"section": "need", "category": "data", "text": "Statistics"}]}
+    values.update(fields)
+    return _save(NeedsSummary(**values))

@@ -12,6 +12,7 @@ def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
     from tracker.demo.cli import demo_data_command
     from tracker.exports.cli import export_cli
+    from tracker.portal.cli import portal_cli
     from tracker.reminders.cli import reminders_cli, scheduler_command
 
     app.cli.add_command(users_cli)
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(portal_cli)
 
 
 def main() -> None:

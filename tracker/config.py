@@ -55,6 +55,8 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = "10 per minute;50 per hour"
+    #: Asking for (and using) portal sign-in links, per client address; each address is also throttled in the database.
+    PORTAL_LINK_RATE_LIMIT = "5 per minute;30 per hour"
 
     def __init__(self) -> None:
         env = os.environ.get
@@ -91,6 +93,7 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 1024
     SIGN_IN_RATE_LIMIT = "10000 per minute"
+    PORTAL_LINK_RATE_LIMIT = "10000 per minute"
 
     def __init__(self) -> None:
         super().__init__()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.models import ContactChannel, NeedCategory, RequestStatus
+from tracker.models import ContactChannel, NeedCategory, RequestStatus, Verdict
 from tracker.templating import format_date
 
 
@@ -43,3 +43,27 @@ def material_visibility(title: str, shared: bool) -> str:
 
 def material_new_version(title: str, version: int) -> str:
     return f"Material “{title}”: version {version} added"
+
+
+def delegate_requested(delegate: str, subject: str) -> str:
+    return f"{delegate} (delegate) asked in the portal for “{subject}”"
+
+
+def delegate_wrote(delegate: str) -> str:
+    return f"{delegate} (delegate) wrote in the portal"
+
+
+def feedback_given(delegate: str, title: str, verdict: Verdict) -> str:
+    return f"{delegate} (delegate) on “{title}”: {verdict.label}"
+
+
+def portal_invitation(delegate: str) -> str:
+    return f"{delegate} invited to the portal"
+
+
+def summary_sent(items: int) -> str:
+    return f"“What we heard you ask for” sent to the delegates ({items} items)"
+
+
+def summary_answered(delegate: str, corrected: bool) -> str:
+    return f"{delegate} (delegate) {'corrected' if corrected else 'confirmed'} “what we heard you ask for”"

@@ -45,7 +45,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
-    sa.Column('purpose', sa.Enum('self_requested', 'invitation', 'handover', name='link_purpose', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('purpose', sa.Enum('self_requested', 'invitation', 'handover', 'notification', name='link_purpose', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('used_at', sa.DateTime(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),

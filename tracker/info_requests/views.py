@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -22,6 +24,7 @@ from tracker.info_requests.services import (
 from tracker.materials.views import request_panel
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, RequestStatus, TimelineEntry
 from tracker.pagination import paginate
+from tracker.portal.notices import request_delivered
 from tracker.saving import commit_or_conflict, flash_conflict
 
 
@@ -141,6 +144,9 @@ def status(request_id: int) -> str | Response:
             try:
                 target = RequestStatus(form.status.data)
                 change_status(info_request, target, acting_user(), form.reason.data or "")
+                if target is RequestStatus.DELIVERED:
+                    with db.session.no_autoflush:  # a stale save must fail in commit_or_conflict, mail and all
+                        request_delivered(info_request, datetime.now(UTC))
             except TransitionError as error:
                 db.session.rollback()
                 flash(str(error), "error")

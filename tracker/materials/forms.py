@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.forms import FilterForm, options
@@ -76,6 +76,7 @@ class VersionForm(FlaskForm):
     file = FileField("New file", description=ALLOWED_DESCRIPTION)
     url = StringField("New web address", validators=[Optional(), Length(max=2000), _check_link])
     note = TextAreaField("What changed", validators=[Optional(), Length(max=5_000)])
+    announce = BooleanField("Email the delegations that have it shared", default=True)
     submit = SubmitField("Save new version")
 
     def __init__(self, is_link: bool, *args: object, **kwargs: object) -> None:

@@ -24,6 +24,7 @@ from tracker.models import (
     Visibility,
     Visit,
 )
+from tracker.portal import notices
 from tracker.timeline import record
 
 
@@ -105,6 +106,8 @@ def _attach(
     summary = wording.material_attached(material.title, version.number, shared, reused)
     record(TimelineKind.MATERIAL, summary, delegation_id=info_request.delegation_id, request_id=info_request.id,
            actor=actor)
+    if shared:
+        notices.material_shared(attachment, info_request, material, version, now)
     return attachment
 
 
@@ -120,13 +123,16 @@ def set_visibility(
     attachment.shared_at = now if shared else None
     record(TimelineKind.MATERIAL, wording.material_visibility(material.title, shared),
            delegation_id=info_request.delegation_id, request_id=info_request.id, actor=actor)
+    if shared:
+        notices.material_shared(attachment, info_request, material, current_version(material.id), now)
     return True
 
 
 def add_version(
-    material: Material, source: UploadedFile | str, note: str, actor: User, now: datetime
+    material: Material, source: UploadedFile | str, note: str, actor: User, now: datetime, *, announce: bool
 ) -> MaterialVersion:
-    """Add the next version; every request that has the material gets a timeline line."""
+    """Add the next version; every request that has the material gets a timeline line, and delegations that
+    have it shared hear of it when ``announce``."""
     number = (db.session.scalar(
         select(func.max(MaterialVersion.number)).where(MaterialVersion.material_id == material.id)
     ) or 0) + 1
@@ -139,6 +145,8 @@ def add_version(
     for attachment, info_request in attachments_with_requests(material.id):
         record(TimelineKind.MATERIAL, wording.material_new_version(material.title, number),
                delegation_id=info_request.delegation_id, request_id=info_request.id, actor=actor)
+        if announce and attachment.is_shared:
+            notices.material_shared(attachment, info_request, material, version, now)
     return version
 
 

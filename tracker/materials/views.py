@@ -65,10 +65,7 @@ def _library_choices(request_id: int) -> list[tuple[int, str]]:
 
 def request_panel(info_request: InfoRequest) -> dict[str, Any]:
     """What the request page's Materials section shows: every attachment with its receipts and feedback."""
-    return {
-        "deliveries": deliveries(RequestMaterial.request_id == info_request.id, with_receipts=True),
-        "visibility_form": VisibilityForm(),
-    }
+    return {"deliveries": deliveries(RequestMaterial.request_id == info_request.id, with_receipts=True)}
 
 
 def _render_add(info_request: InfoRequest, status: int = 200, **forms: Any) -> tuple[str, int]:
@@ -230,7 +227,8 @@ def new_version(material_id: int) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         source = form.url.data.strip() if current.is_link else _upload(form)
         if source:
-            add_version(material, source, (form.note.data or "").strip(), acting_user(), _now())
+            add_version(material, source, (form.note.data or "").strip(), acting_user(), _now(),
+                        announce=form.announce.data)
             db.session.commit()
             holders = delegations_holding(material_id)
             flash(f"Version {current.number + 1} saved. " + (

@@ -22,6 +22,7 @@ class LinkPurpose(LabelledEnum):
     SELF_REQUESTED = "self_requested", "Requested by the delegate"
     INVITATION = "invitation", "Invitation from staff"
     HANDOVER = "handover", "Printed for handing over"
+    NOTIFICATION = "notification", "Sent with a notification"
 
 
 class PortalLink(CreatedAtMixin, Base):
