@@ -6,7 +6,7 @@ import sys
 
 from flask.cli import AppGroup
 
-from tracker.exports.tables import DELEGATIONS, REQUESTS, write_csv
+from tracker.exports.tables import DELEGATES, DELEGATIONS, REQUESTS, write_csv
 
 export_cli = AppGroup("export", help="Write tracker data as CSV to standard output.")
 
@@ -21,3 +21,9 @@ def delegations_command() -> None:
 def requests_command() -> None:
     """Write every information request as CSV: delegation, kind, owner, dates, priority and status."""
     write_csv(REQUESTS, sys.stdout)
+
+
+@export_cli.command("delegates")
+def delegates_command() -> None:
+    """Write every delegate as CSV: name, email, organisation, delegation, country. Personal data: take care."""
+    write_csv(DELEGATES, sys.stdout)
