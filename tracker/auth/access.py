@@ -43,7 +43,8 @@ def open_to_viewers(view: View) -> View:
 def enforce_roles():  # type: ignore[no-untyped-def]
     """Before every request: sign-in required, viewers read only, admin views for admins."""
     view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or getattr(view, "is_public", False):
+    # Stylesheets are public too: the sign-in pages (and the whole delegate portal) need them before any sign-in.
+    if view is None or request.endpoint == "static" or getattr(view, "is_public", False):
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
