@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from tracker.extensions import db
 from tracker.materials.services import NewMaterial, UploadedFile, create_material
 from tracker.materials.storage import store
 from tracker.models import InfoRequest, User, Visibility
+from tracker.reminders.delivery import deliver
 
 try:
     from playwright.sync_api import Browser, Page, expect
@@ -70,6 +72,15 @@ def _world() -> dict[str, object]:
     return {"mine": mine.id, "theirs": theirs.id, "liaison": staff.id}
 
 
+def _wait_for_mail(page: Page, folder: Path) -> list[EmailMessage]:
+    for _ in range(30):
+        if messages := read_mail(folder):
+            return messages
+        page.wait_for_timeout(100)
+    deliver(datetime.now(UTC))
+    return read_mail(folder)
+
+
 def _arrive(page: Page, name: str, landmark: object) -> None:
     expect(landmark).to_be_visible()  # type: ignore[arg-type]
     page.wait_for_load_state("load")
@@ -91,13 +102,11 @@ def test_a_delegate_follows_their_requests_on_a_phone(phone: Page, app: Flask, t
     page.get_by_role("button", name="Email me a sign-in link").click()
     expect(page.get_by_role("status")).to_contain_text("a sign-in link is on its way")
 
-    # 2. The link, from the mail; its page has a button, which signs in.
-    for _ in range(50):
-        messages = read_mail(tmp_path / "mail")
-        if messages:
-            break
-        page.wait_for_timeout(100)
-    link = re.search(r"https?://\S+/portal/link/\S+", text_of(messages[0])).group(0)  # type: ignore[union-attr]
+    # 2. The link, from the mail; its page has a button, which signs in. The mail goes out right after the
+    # response; Werkzeug's development server skips that when the browser drops the connection first, and then
+    # the scheduler's next pass sends it: do what that pass would.
+    (mail,) = [m for m in _wait_for_mail(page, tmp_path / "mail") if m["Subject"] == "Your sign-in link"]
+    link = re.search(r"https?://\S+/portal/link/\S+", text_of(mail)).group(0)  # type: ignore[union-attr]
     page.goto("/portal/" + link.split("/portal/", 1)[1])  # the mail names TRACKER_BASE_URL, not the test server
     _arrive(page, "02-link", page.get_by_role("button", name="Sign in"))
     page.get_by_role("button", name="Sign in").click()

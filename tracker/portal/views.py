@@ -4,6 +4,7 @@ the portal's own gate (``access.load_delegate``) requires a delegate session unl
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -70,6 +71,8 @@ from tracker.portal.languages import CHOSEN, PORTAL_LANGUAGES, portal_language
 from tracker.portal.wording import DELEGATE_STATUS, NEED_CATEGORIES, REQUEST_KINDS, SUMMARY_RESPONSES, VERDICTS
 from tracker.reminders.delivery import deliver
 
+logger = logging.getLogger(__name__)
+
 bp.before_request(load_delegate)
 
 
@@ -124,12 +127,17 @@ def _safe_next(target: str | None) -> str:
 
 def _send_after_response(outbox_ids: Sequence[int]) -> None:
     """Send these messages once the response has gone: the delegate does not wait for the scheduler, and the
-    sign-in form answers as fast for an unknown address as for a known one."""
+    sign-in form answers as fast for an unknown address as for a known one. Best effort: a WSGI server may skip
+    close callbacks when the client drops the connection (Werkzeug's development server does); the scheduler's
+    next pass, within a minute, sends whatever is still pending."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def send() -> None:
         with app.app_context():
-            deliver(_now(), only=outbox_ids)
+            try:
+                deliver(_now(), only=outbox_ids)
+            except Exception:  # the response is gone: nobody else would hear of it; the scheduler retries
+                logger.exception("Sending outbox rows %s right away failed; the next pass sends them", outbox_ids)
 
     @after_this_request
     def on_close(response: Response) -> Response:
