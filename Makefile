@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
+# The portal's French and Spanish catalogues, compiled from the .po files kept in git.
+MO := $(patsubst %.po,%.mo,$(wildcard tracker/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test clean
 
@@ -21,12 +23,15 @@ $(AXE): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the browser tests' accessibility checks will be skipped"; fi
 
-run: $(INSTALLED)
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+run: $(INSTALLED) $(MO)
 	$(BIN)/tracker db upgrade
 	$(BIN)/tracker demo-data --if-empty
 	$(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
 
-test: $(INSTALLED) $(AXE)
+test: $(INSTALLED) $(AXE) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

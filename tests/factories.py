@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -15,12 +15,17 @@ from tracker.models import (
     Delegate,
     Delegation,
     InfoRequest,
+    Material,
+    MaterialVersion,
     NeedCategory,
+    NeedsSummary,
     OutboxMessage,
     RequestKind,
+    RequestMaterial,
     Role,
     StatedNeed,
     User,
+    Visibility,
     Visit,
 )
 
@@ -116,3 +121,24 @@ def outbox_message(**fields: Any) -> OutboxMessage:
     }
     values.update(fields)
     return _save(OutboxMessage(**values))
+
+
+def material(info_request_: InfoRequest, *, shared: bool = True, url: str = "https://example.org/report",
+             **fields: Any) -> RequestMaterial:
+    """A link material (no file on disk needed) attached to a request, shared unless told otherwise."""
+    n = next(_sequence)
+    library_item = _save(Material(title=fields.pop("title", f"Comparative study {n}"), **fields))
+    _save(MaterialVersion(material_id=library_item.id, number=1, url=url))
+    return _save(RequestMaterial(
+        request_id=info_request_.id,
+        material_id=library_item.id,
+        visibility=Visibility.SHARED if shared else Visibility.INTERNAL,
+        shared_at=datetime.now(UTC) if shared else None,
+    ))
+
+
+def needs_summary(delegation_: Delegation, **fields: Any) -> NeedsSummary:
+    values: dict[str, Any] = {"delegation_id": delegation_.id,
+                              "items": [{"section": "need", "category": "data", "text": "Statistics"}]}
+    values.update(fields)
+    return _save(NeedsSummary(**values))

@@ -38,7 +38,11 @@ def _contact(delegation_id: int, on: date) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize(("table", "headings"), [("delegations", DELEGATION_HEADINGS), ("requests", REQUEST_HEADINGS)])
+DELEGATE_HEADINGS = ["name", "email", "organisation", "delegation_id", "country"]
+
+
+@pytest.mark.parametrize(("table", "headings"), [("delegations", DELEGATION_HEADINGS), ("requests", REQUEST_HEADINGS),
+                                                 ("delegates", DELEGATE_HEADINGS)])
 def test_export_starts_with_the_exact_heading_row(runner: FlaskCliRunner, table: str, headings: list[str]) -> None:
     assert _export(runner, table) == [headings]
 
@@ -141,7 +145,7 @@ def test_exports_defuse_formulas_in_every_text_column(runner: FlaskCliRunner) ->
     assert request_row[6] == "'@Liaison"
 
 
-@pytest.mark.parametrize("table", ["delegations", "requests"])
+@pytest.mark.parametrize("table", ["delegations", "requests", "delegates"])
 def test_export_issues_the_same_few_queries_for_3_rows_as_for_30(runner: FlaskCliRunner, table: str) -> None:
     def add(count: int) -> None:
         for _ in range(count):
@@ -157,3 +161,12 @@ def test_export_issues_the_same_few_queries_for_3_rows_as_for_30(runner: FlaskCl
     with counting_queries() as many:
         assert len(_export(runner, table)) == 1 + 30
     assert len(many) == len(few) <= 2
+
+
+def test_delegate_rows_name_the_delegation_and_country(runner: FlaskCliRunner) -> None:
+    delegation = factories.delegation()
+    factories.delegate(delegation, name="=Ana", email="ana@gov.example", organisation="Ministry of Interior")
+    factories.delegate(delegation, name="Ion", email=None)
+    rows = _export(runner, "delegates")
+    assert rows[1:] == [["'=Ana", "ana@gov.example", "Ministry of Interior", str(delegation.id), "Moldova"],
+                        ["Ion", "", "", str(delegation.id), "Moldova"]]

@@ -90,3 +90,15 @@ def test_upgrading_a_database_with_records_keeps_them(tmp_path: Path) -> None:
         assert db.session.scalar(sa.text("PRAGMA foreign_keys")) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_every_timeline_kind_passes_the_migrated_check_constraint() -> None:
+    """Adding a kind changes a CHECK constraint that autogenerate does not compare: prove the migration did it."""
+    from tests import factories
+    from tracker.models import TimelineEntry, TimelineKind
+
+    delegation = factories.delegation()
+    for kind in TimelineKind:
+        db.session.add(TimelineEntry(delegation_id=delegation.id, kind=kind, summary=kind.label))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(TimelineEntry.id))) == len(TimelineKind)

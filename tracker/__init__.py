@@ -21,7 +21,7 @@ def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | 
     app.config.from_object(config_class())
     app.config.update(overrides or {})
 
-    from tracker import cli, database, errors, reminders, templating, web  # noqa: F401  (database: SQLite settings)
+    from tracker import cli, database, errors, portal, reminders, templating, web  # noqa: F401  (database: SQLite settings)
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -30,6 +30,7 @@ def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | 
     login_manager.init_app(app)
     web.register_blueprints(app)  # before CSRF: who may do something is checked before how it was sent
     reminders.init_app(app)
+    portal.init_app(app)
     csrf.init_app(app)
     web.configure_security(app)
     errors.register_error_pages(app)

@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
     from tracker.countries.cli import tiers_cli
     from tracker.demo.cli import demo_data_command
     from tracker.exports.cli import export_cli
+    from tracker.portal.cli import portal_cli
     from tracker.reminders.cli import reminders_cli, scheduler_command
 
     app.cli.add_command(users_cli)
@@ -21,6 +22,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(tiers_cli)
+    app.cli.add_command(portal_cli)
 
 
 def main() -> None:

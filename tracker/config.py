@@ -23,6 +23,17 @@ def _time_zone(name: str) -> str:
     return name
 
 
+def _megabytes(value: str) -> int:
+    """TRACKER_MAX_UPLOAD_MB: a whole number of megabytes, refused at start-up if it is not one."""
+    try:
+        megabytes = int(value)
+    except ValueError:
+        megabytes = 0
+    if not 1 <= megabytes <= 2048:
+        raise RuntimeError(f"TRACKER_MAX_UPLOAD_MB={value!r} must be a whole number of megabytes from 1 to 2048")
+    return megabytes
+
+
 def _switch(value: str) -> bool:
     return value.strip().lower() in {"on", "1", "true", "yes"}
 
@@ -34,7 +45,6 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 0  # no "remember me": staff sign in per browser session
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     PER_PAGE = 25
 
     #: Argon2id cost (argon2-cffi's RFC 9106 "low memory" profile: 64 MiB, 3 passes).
@@ -45,6 +55,8 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = "10 per minute;50 per hour"
+    #: Asking for (and using) portal sign-in links, per client address; each address is also throttled in the database.
+    PORTAL_LINK_RATE_LIMIT = "5 per minute;30 per hour"
 
     def __init__(self) -> None:
         env = os.environ.get
@@ -56,6 +68,9 @@ class Config:
         self.MAIL_URL = env("TRACKER_MAIL_URL") or f"file://{self.INSTANCE_DIR / 'mail'}"
         self.MAIL_FROM = env("TRACKER_MAIL_FROM") or "Follow-up tracker <tracker@localhost>"
         self.UPLOAD_DIR = env("TRACKER_UPLOAD_DIR") or str(self.INSTANCE_DIR / "uploads")
+        #: The largest material a person may upload; a request may be a little larger (the form around the file).
+        self.MAX_UPLOAD_BYTES = _megabytes(env("TRACKER_MAX_UPLOAD_MB") or "25") * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.SCHEDULER_ENABLED = _switch(env("TRACKER_SCHEDULER") or "on")
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.SECRET_KEY = env("TRACKER_SECRET_KEY") or self._kept_secret_key()
@@ -78,6 +93,7 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 1024
     SIGN_IN_RATE_LIMIT = "10000 per minute"
+    PORTAL_LINK_RATE_LIMIT = "10000 per minute"
 
     def __init__(self) -> None:
         super().__init__()

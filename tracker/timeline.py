@@ -16,8 +16,11 @@ def record(
     request_id: int | None = None,
     body: str = "",
     actor: User | None,
+    delegate_id: int | None = None,
+    shared_with_delegation: bool = False,
 ) -> TimelineEntry:
-    """Add one entry (saved by the caller's commit); ``actor`` None means the system did it."""
+    """Add one entry (saved by the caller's commit); ``actor`` None means the system or, with ``delegate_id``,
+    a delegate in the portal did it. Shared entries are shown to the delegation in the portal."""
     entry = TimelineEntry(
         kind=kind,
         summary=summary[:500],
@@ -25,6 +28,8 @@ def record(
         delegation_id=delegation_id,
         request_id=request_id,
         actor_id=actor.id if actor else None,
+        delegate_id=delegate_id,
+        shared_with_delegation=shared_with_delegation,
     )
     db.session.add(entry)
     return entry

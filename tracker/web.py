@@ -13,12 +13,18 @@ def register_blueprints(app: Flask) -> None:
     from tracker.dashboard import bp as dashboard_bp
     from tracker.delegations import bp as delegations_bp
     from tracker.info_requests import bp as info_requests_bp
+    from tracker.materials import bp as materials_bp
+    from tracker.portal import bp as portal_bp
+    from tracker.portal import staff, views  # noqa: F401  (the portal's routes)
+    from tracker.portal import staff_bp as portal_staff_bp
     from tracker.reminders import bp as reminders_bp
     from tracker.visits import bp as visits_bp
 
     for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp, reminders_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(countries_bp)
+    for blueprint in (materials_bp, portal_bp, portal_staff_bp):
+        app.register_blueprint(blueprint)
     app.before_request(enforce_roles)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.models import ContactChannel, NeedCategory, RequestStatus, Tier
+from tracker.models import ContactChannel, NeedCategory, RequestStatus, Tier, Verdict
 from tracker.templating import format_date
 
 
@@ -43,5 +43,44 @@ def reminder_settings(snoozed_until: date | None, reminders_off: bool) -> str:
     if snoozed_until:
         return f"Reminders snoozed until {format_date(snoozed_until)}"
     return "Automatic reminders on"
+
+
 def tier_moved(country: str, before: Tier, after: Tier, report_year: int) -> str:
     return f"{country} moved from {before.label} to {after.label} in the {report_year} report"
+
+
+def material_attached(title: str, version: int, shared: bool, reused: bool) -> str:
+    how = "reused from the library" if reused else "attached"
+    return f"Material “{title}” (version {version}) {how}, {'shared with the delegation' if shared else 'internal'}"
+
+
+def material_visibility(title: str, shared: bool) -> str:
+    return f"Material “{title}” {'shared with the delegation' if shared else 'made internal'}"
+
+
+def material_new_version(title: str, version: int) -> str:
+    return f"Material “{title}”: version {version} added"
+
+
+def delegate_requested(delegate: str, subject: str) -> str:
+    return f"{delegate} (delegate) asked in the portal for “{subject}”"
+
+
+def delegate_wrote(delegate: str) -> str:
+    return f"{delegate} (delegate) wrote in the portal"
+
+
+def feedback_given(delegate: str, title: str, verdict: Verdict) -> str:
+    return f"{delegate} (delegate) on “{title}”: {verdict.label}"
+
+
+def portal_invitation(delegate: str) -> str:
+    return f"{delegate} invited to the portal"
+
+
+def summary_sent(items: int) -> str:
+    return f"“What we heard you ask for” sent to the delegates ({items} items)"
+
+
+def summary_answered(delegate: str, corrected: bool) -> str:
+    return f"{delegate} (delegate) {'corrected' if corrected else 'confirmed'} “what we heard you ask for”"

@@ -40,6 +40,7 @@ from tracker.models import (
     Visit,
 )
 from tracker.pagination import paginate
+from tracker.portal.staff import delegation_panel
 from tracker.saving import commit_or_conflict, flash_conflict
 
 #: How many timeline entries a delegation page shows.
@@ -126,6 +127,7 @@ def detail(delegation_id: int) -> str:
         requests=requests,
         contacts=contacts,
         timeline=timeline,
+        **delegation_panel(delegation, list(delegates)),
     )
 
 

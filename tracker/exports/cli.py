@@ -6,7 +6,7 @@ import sys
 
 from flask.cli import AppGroup
 
-from tracker.exports.tables import DELEGATIONS, REQUESTS, TIERS, write_csv
+from tracker.exports.tables import DELEGATES, DELEGATIONS, REQUESTS, TIERS, write_csv
 
 export_cli = AppGroup("export", help="Write tracker data as CSV to standard output.")
 
@@ -27,3 +27,9 @@ def requests_command() -> None:
 def tiers_command() -> None:
     """Write the TIP-report tier history as CSV: iso3, country, year, tier (as the report labels it)."""
     write_csv(TIERS, sys.stdout)
+
+
+@export_cli.command("delegates")
+def delegates_command() -> None:
+    """Write every delegate as CSV: name, email, organisation, delegation, country. Personal data: take care."""
+    write_csv(DELEGATES, sys.stdout)

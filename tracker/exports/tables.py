@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, select
 
 from tracker.delegations.queries import delegate_count, last_contact_on, open_request_count
 from tracker.extensions import db
-from tracker.models import Country, Delegation, InfoRequest, TierPlacement, User, Visit
+from tracker.models import Country, Delegate, Delegation, InfoRequest, TierPlacement, User, Visit
 from tracker.models.base import LabelledEnum
 
 #: Rows fetched from the database at a time: memory stays flat however many rows there are.
@@ -118,9 +118,26 @@ def _tiers() -> Select[Any]:
     )
 
 
+def _delegates() -> Select[Any]:
+    """Each delegate with an address book's fields (personal data: see the README)."""
+    return (
+        _select_as(
+            name=Delegate.name,
+            email=Delegate.email,
+            organisation=Delegate.organisation,
+            delegation_id=Delegate.delegation_id,
+            country=Country.name,
+        )
+        .join(Delegate.delegation)
+        .join(Delegation.country)
+        .order_by(Delegate.delegation_id, Delegate.name, Delegate.id)
+    )
+
+
 DELEGATIONS = Table(_delegations)
 REQUESTS = Table(_requests)
 TIERS = Table(_tiers)
+DELEGATES = Table(_delegates)
 
 
 def spreadsheet_cell(value: Cell) -> str | int:

@@ -80,6 +80,9 @@ class StatusForm(VersionedForm):
 
 class CommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[DataRequired(), Length(max=10_000)])
+    shared_with_delegation = BooleanField(
+        "Visible to the delegation", description="The delegation's delegates see it in the portal."
+    )
     submit = SubmitField("Add comment")
 
 

@@ -106,8 +106,11 @@ def change_status(info_request: InfoRequest, target: RequestStatus, actor: User,
     _record(info_request, TimelineKind.STATUS_CHANGED, wording.status_changed(current, target), actor, body=reason)
 
 
-def _record(info_request: InfoRequest, kind: TimelineKind, summary: str, actor: User, body: str = "") -> None:
-    record(kind, summary, delegation_id=info_request.delegation_id, request_id=info_request.id, body=body, actor=actor)
+def _record(
+    info_request: InfoRequest, kind: TimelineKind, summary: str, actor: User, body: str = "", shared: bool = False
+) -> None:
+    record(kind, summary, delegation_id=info_request.delegation_id, request_id=info_request.id, body=body,
+           actor=actor, shared_with_delegation=shared)
 
 
 def _resume_clock(info_request: InfoRequest, target: RequestStatus, actor: User) -> None:
@@ -132,8 +135,10 @@ def set_reminders(info_request: InfoRequest, snoozed_until: date | None, reminde
     _record(info_request, TimelineKind.UPDATED, wording.reminder_settings(snoozed_until, reminders_off), actor)
 
 
-def add_comment(info_request: InfoRequest, body: str, actor: User) -> None:
-    _record(info_request, TimelineKind.COMMENT, "Comment", actor, body=body.strip())
+def add_comment(info_request: InfoRequest, body: str, actor: User, *, shared_with_delegation: bool = False) -> None:
+    """A staff comment; shared ones appear in the request's public timeline in the portal."""
+    summary = "Comment, visible to the delegation" if shared_with_delegation else "Comment"
+    _record(info_request, TimelineKind.COMMENT, summary, actor, body=body.strip(), shared=shared_with_delegation)
 
 
 def needs_of(delegation_id: int) -> list[StatedNeed]:

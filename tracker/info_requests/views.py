@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -27,8 +29,10 @@ from tracker.info_requests.services import (
     set_reminders,
     update_request,
 )
+from tracker.materials.views import request_panel
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, RequestStatus, TimelineEntry
 from tracker.pagination import paginate
+from tracker.portal.notices import request_delivered
 from tracker.saving import commit_or_conflict, flash_conflict
 
 
@@ -110,6 +114,7 @@ def _render_detail(
         status_form=status_form,
         comment_form=comment_form,
         reminders_form=reminders_form or RemindersForm(formdata=None, obj=info_request),
+        **request_panel(info_request),
     )
 
 
@@ -151,6 +156,9 @@ def status(request_id: int) -> str | Response:
             try:
                 target = RequestStatus(form.status.data)
                 change_status(info_request, target, acting_user(), form.reason.data or "")
+                if target is RequestStatus.DELIVERED:
+                    with db.session.no_autoflush:  # a stale save must fail in commit_or_conflict, mail and all
+                        request_delivered(info_request, datetime.now(UTC))
             except TransitionError as error:
                 db.session.rollback()
                 flash(str(error), "error")
@@ -169,7 +177,8 @@ def comment(request_id: int) -> str | Response:
     info_request = _load_request(request_id)
     form = CommentForm()
     if form.validate_on_submit():
-        add_comment(info_request, form.body.data, acting_user())
+        add_comment(info_request, form.body.data, acting_user(),
+                    shared_with_delegation=form.shared_with_delegation.data)
         db.session.commit()
         flash("Comment added.", "success")
         return redirect(url_for("info_requests.detail", request_id=request_id, _anchor="timeline"))

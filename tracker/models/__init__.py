@@ -2,6 +2,16 @@
 
 from tracker.models.base import Base
 from tracker.models.countries import Country, Region, Tier, TierPlacement
+from tracker.models.materials import (
+    Material,
+    MaterialDownload,
+    MaterialFeedback,
+    MaterialVersion,
+    RequestMaterial,
+    Verdict,
+    Visibility,
+)
+from tracker.models.portal import LinkPurpose, NeedsSummary, PortalLink, PortalSession, SummaryResponse
 from tracker.models.reminders import (
     FollowUpCadence,
     MessageKind,
@@ -60,4 +70,17 @@ __all__ = [
     "TimelineKind",
     "User",
     "Visit",
+    # The delegate portal and materials.
+    "LinkPurpose",
+    "Material",
+    "MaterialDownload",
+    "MaterialFeedback",
+    "MaterialVersion",
+    "NeedsSummary",
+    "PortalLink",
+    "PortalSession",
+    "RequestMaterial",
+    "SummaryResponse",
+    "Verdict",
+    "Visibility",
 ]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, CreatedAtMixin, LabelledEnum, enum_column, utcnow
 from tracker.models.users import User
-from tracker.models.visits import NO_LAZY_SQL, Delegation, StatedNeed
+from tracker.models.visits import NO_LAZY_SQL, Delegate, Delegation, StatedNeed
 
 
 class RequestKind(LabelledEnum):
@@ -119,6 +119,11 @@ class TimelineKind(LabelledEnum):
     NEED = "need", "Stated need"
     DELEGATE = "delegate", "Delegate"
     TIER_CHANGE = "tier_change", "Tier change"
+    MATERIAL = "material", "Material"
+    #: A delegate's question, reply or correction, sent from the portal.
+    DELEGATE_ASKED = "delegate_asked", "Delegate's message"
+    FEEDBACK = "feedback", "Feedback on a material"
+    PORTAL = "portal", "Portal"
 
 
 class TimelineEntry(Base):
@@ -140,9 +145,15 @@ class TimelineEntry(Base):
     #: A comment's text, or the reason given for a status change.
     body: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The delegate who wrote it in the portal (``actor`` is then None).
+    delegate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("delegates.id", ondelete="SET NULL"))
+    #: Shown in the portal to the request's delegation (staff choose per comment).
+    shared_with_delegation: Mapped[bool] = mapped_column(default=False)
 
     actor: Mapped[User | None] = relationship(lazy=NO_LAZY_SQL)
     request: Mapped[InfoRequest | None] = relationship(lazy=NO_LAZY_SQL)
+    # Joined in the entry's own query: every timeline shows who wrote an entry, and a delegate is one of them.
+    delegate: Mapped[Delegate | None] = relationship(lazy="joined")
 
     def __repr__(self) -> str:
         return f"<TimelineEntry {self.id} {self.kind}>"

@@ -95,6 +95,10 @@ class Delegate(CreatedAtMixin, Base):
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     #: ISO 639-1 code.
     preferred_language: Mapped[str] = mapped_column(sa.String(2), default="en")
+    #: Portal notifications (a material shared, a request delivered); the delegate can turn them off.
+    wants_notifications: Mapped[bool] = mapped_column(default=True)
+    #: The optional monthly roll-up of the delegation's open requests; off until the delegate asks for it.
+    wants_monthly_rollup: Mapped[bool] = mapped_column(default=False)
 
     delegation: Mapped[Delegation] = relationship(back_populates="delegates", lazy=NO_LAZY_SQL)
 

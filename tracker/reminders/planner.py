@@ -327,6 +327,9 @@ def plan(now: datetime, *, dry_run: bool = False) -> PlanReport:
                 now=now,
             )
         )
+    from tracker.portal.rollup import rollup_rows  # here, not at the top: the portal package imports this one
+
+    rows.extend(rollup_rows(now, queued))  # the delegate portal's monthly roll-ups
     if dry_run:
         report.planned = rows
         return report

@@ -1,0 +1,7 @@
+"""Materials (SPEC §3): a library of files and links with versions, delivered to requests as internal or shared."""
+
+from flask import Blueprint
+
+bp = Blueprint("materials", __name__)
+
+from tracker.materials import views  # noqa: E402,F401
