@@ -214,3 +214,11 @@ def test_reminders_run_prints_what_it_did_and_refuses_a_bad_moment(
     assert "Planned 0, sent 0" in again.output and len(smtp.received) == 1
     bad = runner.invoke(args=["reminders", "run", "--now", "next tuesday"])
     assert bad.exit_code == 2 and "not an ISO-8601 date and time" in bad.output
+
+
+def test_mail_log_labels_and_filters_the_portals_mail_too(client: FlaskClient, admin: User) -> None:
+    sign_in(client, admin)
+    factories.outbox_message(kind="portal_link", subject="Your sign-in link")
+    factories.outbox_message(kind="due_today", subject="Due today: a review")
+    page = client.get("/admin/mail?kind=portal_link").get_data(as_text=True)
+    assert "Portal sign-in link" in page and "Your sign-in link" in page and "Due today: a review" not in page

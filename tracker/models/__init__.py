@@ -17,6 +17,7 @@ from tracker.models.reminders import (
     MessageKind,
     OutboxMessage,
     OutboxStatus,
+    PortalMail,
     ReminderPolicy,
     SchedulerLease,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "NeedCategory",
     "OutboxMessage",
     "OutboxStatus",
+    "PortalMail",
     "Priority",
     "ReminderPolicy",
     "RequestKind",

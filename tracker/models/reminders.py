@@ -28,6 +28,22 @@ class MessageKind(LabelledEnum):
     TEST = "test", "Test message"
 
 
+class PortalMail(LabelledEnum):
+    """The portal's kinds of mail in the outbox (not reminders: a reminder pause does not hold them)."""
+
+    PORTAL_LINK = "portal_link", "Portal sign-in link"
+    INVITATION = "invitation", "Portal invitation"
+    MATERIAL_SHARED = "material_shared", "Material shared"
+    REQUEST_DELIVERED = "request_delivered", "Request delivered"
+    MONTHLY_ROLLUP = "monthly_rollup", "Monthly roll-up"
+    NEEDS_SUMMARY = "needs_summary", "What we heard"
+    DELEGATE_MESSAGE = "delegate_message", "Delegate's message"
+
+
+#: Every kind of mail the outbox carries, with its label: the mail log's filter and column.
+MAIL_KIND_LABELS = dict(MessageKind.choices() + PortalMail.choices())
+
+
 class OutboxStatus(LabelledEnum):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"
@@ -88,10 +104,7 @@ class OutboxMessage(CreatedAtMixin, Base):
 
     @property
     def kind_label(self) -> str:
-        try:
-            return MessageKind(self.kind).label
-        except ValueError:
-            return self.kind.replace("_", " ").capitalize()
+        return MAIL_KIND_LABELS.get(self.kind) or self.kind.replace("_", " ").capitalize()
 
 
 class ReminderPolicy(Base):

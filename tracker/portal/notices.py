@@ -27,28 +27,16 @@ from tracker.models import (
     NeedsSummary,
     OutboxMessage,
     PortalLink,
+    PortalMail,
     RequestMaterial,
     TimelineEntry,
     User,
 )
-from tracker.models.base import LabelledEnum
 from tracker.portal.identity import issue_link
 from tracker.portal.languages import portal_language
 from tracker.reminders.mails import RenderedMail, render_mail
 from tracker.reminders.outbox import insert_new, outbox_row, queue_one
 from tracker.routing import external_url
-
-
-class PortalMail(LabelledEnum):
-    """The portal's kinds of mail in the outbox (not reminders: a reminder pause does not hold them)."""
-
-    PORTAL_LINK = "portal_link", "Portal sign-in link"
-    INVITATION = "invitation", "Portal invitation"
-    MATERIAL_SHARED = "material_shared", "Material shared"
-    REQUEST_DELIVERED = "request_delivered", "Request delivered"
-    MONTHLY_ROLLUP = "monthly_rollup", "Monthly roll-up"
-    NEEDS_SUMMARY = "needs_summary", "What we heard"
-    DELEGATE_MESSAGE = "delegate_message", "Delegate's message"
 
 
 def link_url(token: str, next_path: str | None = None) -> str:

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import OPEN_STATUSES, Country, Delegate, Delegation, InfoRequest
-from tracker.portal.notices import REASONS, PortalMail, delegate_mail
+from tracker.models import OPEN_STATUSES, Country, Delegate, Delegation, InfoRequest, PortalMail
+from tracker.portal.notices import REASONS, delegate_mail
 from tracker.portal.zones import country_zone
 from tracker.reminders.mails import RenderedMail
 from tracker.reminders.outbox import outbox_row

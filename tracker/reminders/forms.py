@@ -14,7 +14,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.auth.services import staff_choices
 from tracker.forms import FilterForm, options
-from tracker.models import MessageKind, OutboxStatus, ReminderPolicy, Tier, User
+from tracker.models import OutboxStatus, ReminderPolicy, Tier, User
+from tracker.models.reminders import MAIL_KIND_LABELS
 from tracker.reminders.policy import Cadence
 
 CENTRE_ZONE = ""
@@ -149,5 +150,5 @@ class MailFilterForm(FilterForm):
     status = SelectField(
         "Status", choices=options([("", "Any status")], OutboxStatus.choices()), validators=[Optional()]
     )
-    kind = SelectField("Kind", choices=options([("", "Any kind")], MessageKind.choices()), validators=[Optional()])
+    kind = SelectField("Kind", choices=options([("", "Any kind")], MAIL_KIND_LABELS.items()), validators=[Optional()])
     recipient = StringField("Recipient contains", validators=[Optional(), Length(max=254)])
