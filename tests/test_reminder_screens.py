@@ -17,6 +17,7 @@ from tracker.extensions import db
 from tracker.models import (
     ContactChannel,
     ContactLog,
+    Delegation,
     FollowUpCadence,
     InfoRequest,
     OutboxMessage,
@@ -222,3 +223,15 @@ def test_mail_log_labels_and_filters_the_portals_mail_too(client: FlaskClient, a
     factories.outbox_message(kind="due_today", subject="Due today: a review")
     page = client.get("/admin/mail?kind=portal_link").get_data(as_text=True)
     assert "Portal sign-in link" in page and "Your sign-in link" in page and "Due today: a review" not in page
+
+
+def test_the_preview_lists_the_portals_roll_up_beside_reminders(client: FlaskClient, admin: User) -> None:
+    sign_in(client, admin)
+    staff = owner()
+    info_request = request_for(staff, due_on=date(2026, 12, 20))
+    factories.delegate(db.session.get_one(Delegation, info_request.delegation_id), wants_monthly_rollup=True)
+    # Tuesday 1 December, 10:00 in Moldova: a civil hour in the month's first days.
+    with time_machine.travel(datetime(2026, 12, 1, 8, tzinfo=UTC), tick=False):
+        page = client.get("/admin/reminders")
+    assert page.status_code == 200
+    assert "Monthly roll-up" in page.get_data(as_text=True)

@@ -32,9 +32,12 @@ def status_changed(before: RequestStatus, after: RequestStatus) -> str:
     return f"Status: {before.label} → {after.label}"
 
 
+def day_count(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
 def due_moved_after_waiting(before: date, after: date, days: int) -> str:
-    waited = "1 day" if days == 1 else f"{days} days"
-    return f"Due on: {format_date(before)} → {format_date(after)} ({waited} waiting on the delegate)"
+    return f"Due on: {format_date(before)} → {format_date(after)} ({day_count(days)} waiting on the delegate)"
 
 
 def reminder_settings(snoozed_until: date | None, reminders_off: bool) -> str:

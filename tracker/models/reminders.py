@@ -44,6 +44,10 @@ class PortalMail(LabelledEnum):
 MAIL_KIND_LABELS = dict(MessageKind.choices() + PortalMail.choices())
 
 
+def mail_kind_label(kind: str) -> str:
+    return MAIL_KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
+
 class OutboxStatus(LabelledEnum):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"
@@ -104,7 +108,7 @@ class OutboxMessage(CreatedAtMixin, Base):
 
     @property
     def kind_label(self) -> str:
-        return MAIL_KIND_LABELS.get(self.kind) or self.kind.replace("_", " ").capitalize()
+        return mail_kind_label(self.kind)
 
 
 class ReminderPolicy(Base):

@@ -21,6 +21,7 @@ from tracker.portal.notices import REASONS, delegate_mail
 from tracker.portal.zones import country_zone
 from tracker.reminders.mails import RenderedMail
 from tracker.reminders.outbox import outbox_row
+from tracker.reminders.schedule import in_working_hours
 from tracker.routing import external_url
 
 #: "A civil hour": a weekday, from 09:00 to 17:00 in the delegate's country.
@@ -30,7 +31,8 @@ SEND_WITHIN_DAYS = 7
 
 
 def is_civil_hour(local: datetime) -> bool:
-    return local.weekday() < 5 and CIVIL_START <= local.time() < CIVIL_END and local.day <= SEND_WITHIN_DAYS
+    """Working hours on a working day (Monday to Friday), in the month's first days."""
+    return in_working_hours(local, CIVIL_START, CIVIL_END, "12345") and local.day <= SEND_WITHIN_DAYS
 
 
 def rollup_key(delegate_id: int, month: date) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import time
+from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -72,8 +73,12 @@ class PreferencesForm(FlaskForm):
         user.digest_time = self.digest_time.data or time(8, 0)
 
 
-def _zones() -> list[str]:
-    return sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
+@cache
+def _zones() -> tuple[str, ...]:
+    """Region/City zones, read from the zone database once per process (it walks a directory tree)."""
+    return tuple(
+        sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
+    )
 
 
 def _days(label: str, maximum: int) -> IntegerField:

@@ -11,6 +11,7 @@ from flask import render_template
 from tracker.models import MessageKind
 from tracker.routing import external_url
 from tracker.templating import format_date
+from tracker.wording import day_count
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,6 @@ def render_mail(template: str, subject: str, **context: Any) -> RenderedMail:
     )
 
 
-def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
-
-
 def request_reminder(
     kind: MessageKind, *, recipient_name: str, request_id: int, title: str, country: str, due_on: date,
     today: date, owner_name: str, escalate_after_days: int = 0,
@@ -44,20 +41,20 @@ def request_reminder(
     due = format_date(due_on)
     if kind is MessageKind.DUE_SOON:
         ahead = (due_on - today).days
-        subject = f"Due {'tomorrow' if ahead == 1 else 'in ' + _days(ahead)}: {title}"
+        subject = f"Due {'tomorrow' if ahead == 1 else 'in ' + day_count(ahead)}: {title}"
         reason = f"You own this request, and it falls due on {due}."
     elif kind is MessageKind.DUE_TODAY:
         subject = f"Due today: {title}"
         reason = f"You own this request, and it falls due today, {due}."
     elif kind is MessageKind.OVERDUE:
-        subject = f"Overdue by {_days(late)}: {title}"
+        subject = f"Overdue by {day_count(late)}: {title}"
         reason = (
             f"You own this request; it was due on {due} and is still open. "
             "This reminder repeats while it stays overdue."
         )
     else:
-        subject = f"Overdue by {_days(late)} ({owner_name}): {title}"
-        reason = f"You are an admin, and this request has been overdue for more than {_days(escalate_after_days)}."
+        subject = f"Overdue by {day_count(late)} ({owner_name}): {title}"
+        reason = f"You are an admin, and this request has been overdue for more than {day_count(escalate_after_days)}."
     return render_mail(
         "request_reminder",
         subject,

@@ -296,8 +296,11 @@ class Planner:
         return contents
 
 
-def plan(now: datetime, *, dry_run: bool = False) -> PlanReport:
-    """Queue every reminder occurrence due at ``now`` that is not queued yet; commit unless ``dry_run``."""
+def plan(now: datetime, *, dry_run: bool = False, also_queued: set[str] | None = None) -> PlanReport:
+    """Queue every reminder occurrence due at ``now`` that is not queued yet; commit unless ``dry_run``.
+
+    ``also_queued``: keys to treat as queued already, and to which a dry run adds what it would queue (the
+    admin's preview runs hour after hour without rendering the same mail twice)."""
     report = PlanReport()
     planner = Planner(now)
     if planner.policy.paused:
@@ -306,6 +309,8 @@ def plan(now: datetime, *, dry_run: bool = False) -> PlanReport:
     if not dry_run:
         report.dropped = drop_irrelevant(planner.utc_today + timedelta(days=1), now)
     queued = recent_keys(planner.utc_today - timedelta(days=LOOKBACK_DAYS))
+    if also_queued is not None:
+        queued |= also_queued
     rows = []
     for candidate in _all_candidates(planner, queued):
         if candidate.key in queued or candidate.occurrence.expires_at <= now:
@@ -332,6 +337,8 @@ def plan(now: datetime, *, dry_run: bool = False) -> PlanReport:
     rows.extend(rollup_rows(now, queued))  # the delegate portal's monthly roll-ups
     if dry_run:
         report.planned = rows
+        if also_queued is not None:
+            also_queued.update(row["key"] for row in rows)
         return report
     inserted = set(insert_new(rows))
     db.session.commit()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tracker.clock import centre_zone
 from tracker.database import insert_ignoring_duplicates
 from tracker.extensions import db
 from tracker.models import FollowUpCadence, ReminderPolicy, Tier, User
@@ -56,4 +56,4 @@ def cadence_for(table: dict[Tier, Cadence], tier: Tier | None) -> Cadence:
 
 def user_zone(user: User) -> ZoneInfo:
     """The zone a person's reminders are computed in: their own, or the centre's."""
-    return ZoneInfo(user.time_zone or current_app.config["TIMEZONE"])
+    return ZoneInfo(user.time_zone) if user.time_zone else centre_zone()

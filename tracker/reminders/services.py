@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import FollowUpCadence, MessageKind, OutboxMessage, OutboxStatus, Tier, User
+from tracker.models.reminders import mail_kind_label
 from tracker.reminders import mails
 from tracker.reminders.delivery import DeliveryReport, deliver
 from tracker.reminders.outbox import one_off_key, outbox_row, queue_one
@@ -80,10 +81,8 @@ def preview(now: datetime) -> list[dict[str, Any]]:
     upcoming = []
     for hour in range(PREVIEW_HOURS):
         moment = now + timedelta(hours=hour)
-        for row in plan(moment, dry_run=True).planned:
-            if row["key"] not in seen:
-                seen.add(row["key"])
-                upcoming.append({**row, "at": moment, "kind_label": MessageKind(row["kind"]).label})
+        for row in plan(moment, dry_run=True, also_queued=seen).planned:
+            upcoming.append({**row, "at": moment, "kind_label": mail_kind_label(row["kind"])})
     return upcoming
 
 
