@@ -28,8 +28,8 @@ $(AXE): package.json package-lock.json
 
 run: $(INSTALLED) $(MO)
 	$(BIN)/tracker db upgrade
-	$(BIN)/tracker demo-data --if-empty
-	$(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/tracker demo-data --if-empty
+	PORT=$(PORT) $(BIN)/tracker run --host 127.0.0.1 --port $(PORT)
 
 test: $(INSTALLED) $(AXE) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -63,7 +63,8 @@ class Config:
         #: The SQLite database, the generated secret key, mail files and the demo admin's sign-in.
         self.INSTANCE_DIR = Path(env("TRACKER_INSTANCE_DIR") or PROJECT_DIR / "instance")
         self.SQLALCHEMY_DATABASE_URI = env("TRACKER_DATABASE_URL") or f"sqlite:///{self.INSTANCE_DIR / 'tracker.db'}"
-        self.BASE_URL = env("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
+        # Without a public address, the one `make run` serves (PORT), so that links in mail work locally.
+        self.BASE_URL = env("TRACKER_BASE_URL") or f"http://127.0.0.1:{env('PORT') or 5000}"
         self.TIMEZONE = _time_zone(env("TRACKER_TIMEZONE") or "UTC")
         self.MAIL_URL = env("TRACKER_MAIL_URL") or f"file://{self.INSTANCE_DIR / 'mail'}"
         self.MAIL_FROM = env("TRACKER_MAIL_FROM") or "Follow-up tracker <tracker@localhost>"
