@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -18,3 +18,8 @@ def now_local() -> datetime:
 
 def today() -> date:
     return now_local().date()
+
+
+def start_of(day: date) -> datetime:
+    """The moment ``day`` begins in the centre's time zone, in UTC: stored timestamps compare with it directly."""
+    return datetime.combine(day, time(), centre_zone()).astimezone(UTC)

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask, Response
+
+#: The modules whose routes register on their blueprint when imported. A domain package's ``__init__`` only
+#: defines its blueprint, so that a module can import another domain's queries without pulling in its views
+#: (and everything they import) half-way through its own import.
+VIEW_MODULES = (
+    "admin.tier_import", "admin.views", "auth.views", "countries.views", "dashboard.views", "delegations.views",
+    "health.views", "info_requests.views", "materials.views", "portal.staff", "portal.views", "reminders.views",
+    "visits.views",
+)  # fmt: skip
 
 
 def register_blueprints(app: Flask) -> None:
+    """Import every module of routes, then register the blueprints they added their routes to."""
+    for name in VIEW_MODULES:
+        import_module(f"tracker.{name}")
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.auth.access import enforce_roles
     from tracker.countries import bp as countries_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.delegations import bp as delegations_bp
+    from tracker.health import bp as health_bp
     from tracker.info_requests import bp as info_requests_bp
     from tracker.materials import bp as materials_bp
     from tracker.portal import bp as portal_bp
-    from tracker.portal import staff, views  # noqa: F401  (the portal's routes)
     from tracker.portal import staff_bp as portal_staff_bp
     from tracker.reminders import bp as reminders_bp
     from tracker.visits import bp as visits_bp
@@ -23,7 +37,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp, reminders_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(countries_bp)
-    for blueprint in (materials_bp, portal_bp, portal_staff_bp):
+    for blueprint in (materials_bp, portal_bp, portal_staff_bp, health_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_roles)
 

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("countries", __name__, url_prefix="/countries")
-
-from tracker.countries import views  # noqa: E402,F401

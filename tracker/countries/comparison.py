@@ -3,8 +3,7 @@ were delivered, side by side with the country's tier.
 
 Which delegations count is defined once (``Scope``: region, tier in a report year, visit year, or one
 country); each group of figures is one grouped query over those delegations, so the page runs the same
-few queries however many countries and requests there are. Medians use window functions, which both
-SQLite and PostgreSQL have (SQLite has no percentile function).
+few queries however many countries and requests there are. Medians come from ``tracker.sql_medians``.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import Subquery, and_, extract, func, select
 
 from tracker.extensions import db
+from tracker.info_requests.queries import days_to_delivery, delivered, delivered_on_time
 from tracker.models import (
     ContactLog,
     Country,
@@ -29,7 +29,7 @@ from tracker.models import (
     TierPlacement,
     Visit,
 )
-from tracker.sql_dates import days_between, local_date
+from tracker.sql_medians import medians
 
 
 @dataclass(frozen=True)
@@ -154,10 +154,13 @@ def _add_needs(rows: dict[int, CountryFigures], delegations: Subquery) -> None:
 
 
 def _add_requests(rows: dict[int, CountryFigures], delegations: Subquery) -> None:
-    delivered = InfoRequest.delivered_at.is_not(None)
-    on_time = and_(delivered, local_date(InfoRequest.delivered_at) <= InfoRequest.due_on)
     for country_id, logged, delivered_count, on_time_count in db.session.execute(
-        select(delegations.c.country_id, func.count(), func.count().filter(delivered), func.count().filter(on_time))
+        select(
+            delegations.c.country_id,
+            func.count(),
+            func.count().filter(delivered()),
+            func.count().filter(delivered_on_time()),
+        )
         .join(InfoRequest, InfoRequest.delegation_id == delegations.c.delegation_id)
         .group_by(delegations.c.country_id)
     ):
@@ -166,23 +169,10 @@ def _add_requests(rows: dict[int, CountryFigures], delegations: Subquery) -> Non
 
 
 def _add_medians(rows: dict[int, CountryFigures], delegations: Subquery) -> None:
-    """Median of (delivery date − logging date) per country: the middle row, or the mean of the two middle
-    rows, of each country's delivered requests ranked by days."""
-    days = days_between(local_date(InfoRequest.delivered_at), local_date(InfoRequest.created_at))
-    per_country = {"partition_by": delegations.c.country_id}
-    ranked = (
-        select(
-            delegations.c.country_id,
-            days.label("days"),
-            func.row_number().over(order_by=days, **per_country).label("position"),
-            func.count().over(**per_country).label("total"),
-        )
+    """Median of (delivery date − logging date) per country, over its delivered requests."""
+    for country_id, median in medians(
+        select(delegations.c.country_id, days_to_delivery())
         .join(InfoRequest, InfoRequest.delegation_id == delegations.c.delegation_id)
-        .where(InfoRequest.delivered_at.is_not(None))
-        .subquery("ranked")
-    )
-    middle = ranked.c.position.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2])
-    for country_id, median in db.session.execute(
-        select(ranked.c.country_id, func.avg(ranked.c.days)).where(middle).group_by(ranked.c.country_id)
-    ):
-        rows[country_id].median_days = float(median)
+        .where(delivered())
+    ).items():
+        rows[country_id].median_days = median

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from tracker.charts import CODES, COLOURS, history_chart, tier_grid
 from tracker.countries import bp
-from tracker.countries.charts import CODES, COLOURS, history_chart, tier_grid
 from tracker.countries.comparison import Scope, compare, report_year_for
 from tracker.countries.forms import ComparisonFilterForm
 from tracker.countries.reference import FIRST_REPORT_YEAR

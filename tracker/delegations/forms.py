@@ -6,8 +6,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from tracker.auth.services import staff_choices
 from tracker.clock import today
 from tracker.countries.services import country_choices
+from tracker.delegations.scope import ScopeFilterForm, scope_fields
 from tracker.delegations.services import ContactFields, DelegateFields, DelegationFields, NeedFields
-from tracker.forms import FilterForm, VersionedForm, options
+from tracker.forms import VersionedForm, options
 from tracker.languages import language_choices
 from tracker.models import ContactChannel, DelegationStatus, NeedCategory, Tier
 
@@ -96,14 +97,13 @@ class ContactForm(VersionedForm):
         )
 
 
-class DelegationFilterForm(FilterForm):
-    country = SelectField("Country", coerce=str, validators=[Optional()])
-    tier = SelectField("Tier at visit", choices=options([("", "Any tier")], Tier.choices()), validators=[Optional()])
-    year = IntegerField("Visit year", validators=[Optional(), NumberRange(min=1990, max=2100)])
+class DelegationFilterForm(ScopeFilterForm):
+    country, tier, region, year = scope_fields()
     status = SelectField(
         "Status", choices=options([("", "Any status")], DelegationStatus.choices()), validators=[Optional()]
     )
-
-    def validate(self, extra_validators: object = None) -> bool:
-        self.country.choices = options([("", "Any country")], ((str(i), name) for i, name in country_choices()))
-        return super().validate(extra_validators)
+    no_contact_days = IntegerField(
+        "No contact for (days)",
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+        description="No contact logged, nor a visit ended, in this many days.",
+    )

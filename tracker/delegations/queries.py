@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 
-from tracker.models import OPEN_STATUSES, ContactLog, Delegate, Delegation, InfoRequest
+from tracker.models import OPEN_STATUSES, ContactLog, Delegate, Delegation, InfoRequest, Visit
 
 
 def open_request_count() -> ScalarSelect[Any]:
@@ -36,3 +37,19 @@ def delegate_count() -> ScalarSelect[Any]:
         .correlate(Delegation)
         .scalar_subquery()
     )
+
+
+def delegations_of_visit() -> ScalarSelect[Any]:
+    """How many delegations the visit received."""
+    return select(func.count(Delegation.id)).where(Delegation.visit_id == Visit.id).correlate(Visit).scalar_subquery()
+
+
+def quiet_since() -> ColumnElement[Any]:
+    """Since when nobody has been in touch with the delegation: its latest contact, or the end of its visit
+    (the query joins ``Visit``)."""
+    return func.coalesce(last_contact_on(), Visit.ends_on)
+
+
+def no_contact_for(days: int, day: date) -> ColumnElement[bool]:
+    """The visit has ended and no contact was logged in the ``days`` days before ``day``."""
+    return quiet_since() < day - timedelta(days=days)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import acting_user
+from tracker.clock import today
 from tracker.delegations import bp
 from tracker.delegations.forms import (
     TIER_FROM_HISTORY,
@@ -20,7 +19,7 @@ from tracker.delegations.forms import (
     DelegationForm,
     NeedForm,
 )
-from tracker.delegations.queries import last_contact_on, open_request_count
+from tracker.delegations.queries import last_contact_on, no_contact_for, open_request_count
 from tracker.delegations.services import (
     DuplicateError,
     create_delegation,
@@ -29,6 +28,8 @@ from tracker.delegations.services import (
     save_need,
     update_delegation,
 )
+from tracker.exports.tables import DELEGATIONS
+from tracker.exports.web import table_download
 from tracker.extensions import db
 from tracker.models import (
     ContactLog,
@@ -47,27 +48,39 @@ from tracker.saving import commit_or_conflict, flash_conflict
 TIMELINE_LENGTH = 100
 
 
+#: The delegations list's order, which its CSV export keeps.
+LIST_ORDER = (Visit.starts_on.desc(), Delegation.id.desc())
+
+
+def _criteria(filters: DelegationFilterForm) -> list[ColumnElement[bool]]:
+    """The list's filters as WHERE conditions on delegations and their visit and country."""
+    criteria = filters.scope().criteria()
+    if status := filters.value("status"):
+        criteria.append(Delegation.status == status)
+    if days := filters.value("no_contact_days"):
+        criteria.append(no_contact_for(days, today()))
+    return criteria
+
+
 @bp.get("/delegations/", endpoint="list")
 def list_delegations() -> str:
-    """List delegations, filtered by country, tier at visit, visit year and status."""
+    """List delegations, filtered by country, tier at visit, region, visit year, status and time without contact."""
     filters = DelegationFilterForm()
     query = (
         select(Delegation, open_request_count().label("open_requests"), last_contact_on().label("last_contact"))
         .join(Delegation.visit)
-        .options(
-            joinedload(Delegation.country), joinedload(Delegation.liaison), joinedload(Delegation.visit)
-        )
+        .join(Delegation.country)
+        .options(contains_eager(Delegation.country), joinedload(Delegation.liaison), contains_eager(Delegation.visit))
+        .where(*_criteria(filters))
     )
-    if country := filters.value("country"):
-        query = query.where(Delegation.country_id == int(country))
-    if tier := filters.value("tier"):
-        query = query.where(Delegation.tier == tier)
-    if year := filters.value("year"):
-        query = query.where(Visit.starts_on >= date(year, 1, 1), Visit.starts_on < date(year + 1, 1, 1))
-    if status := filters.value("status"):
-        query = query.where(Delegation.status == status)
-    page = paginate(query.order_by(Visit.starts_on.desc(), Delegation.id.desc()), filters.page_number)
+    page = paginate(query.order_by(*LIST_ORDER), filters.page_number)
     return render_template("delegations/list.html", page=page, filters=filters)
+
+
+@bp.get("/delegations/export.csv")
+def export() -> Response:
+    """Download every delegation the list shows with the same filters, as CSV."""
+    return table_download("delegations", DELEGATIONS, *_criteria(DelegationFilterForm()), order_by=LIST_ORDER)
 
 
 @bp.route("/visits/<int:visit_id>/delegations/new", methods=["GET", "POST"])

@@ -57,6 +57,10 @@ class Scale(NamedTuple):
 
 
 SCALES = {"small": Scale(visits=14, delegations_per_visit=(2, 3), requests=110)}
+#: Requests due longer ago than this are nearly all finished (the rest are the long-overdue few).
+LONG_PAST_DUE_DAYS = 150
+#: The first visit was about this many days ago: the health charts' "by year" shows several years.
+HISTORY_DAYS = 1000
 
 
 class _Group(NamedTuple):
@@ -121,11 +125,11 @@ class DemoBuilder:
         return self.rng.sample(found, len(found))
 
     def _visits(self, count: int) -> list[Visit]:
-        """Visits from about two years ago to about a month ahead, the last one still to come."""
+        """Visits from about ``HISTORY_DAYS`` ago to about a month ahead, the last one still to come."""
         titles = cycle(self.rng.sample(words.VISIT_TITLES, len(words.VISIT_TITLES)))
         visits = []
         for index in range(count):
-            offset = -730 + index * 730 // (count - 1) + self.rng.randint(-10, 10)
+            offset = -HISTORY_DAYS + index * HISTORY_DAYS // (count - 1) + self.rng.randint(-10, 10)
             if index == count - 1:
                 offset = self.rng.randint(20, 35)
             starts_on = self.today + timedelta(days=offset)
@@ -191,17 +195,12 @@ class DemoBuilder:
         fitting = [need for need in group.needs if need.category in words.NEEDS_FOR_KIND[kind]]
         need = rng.choice(fitting) if fitting and rng.random() < 0.8 else None
         owner = group.liaison if rng.random() < 0.6 else rng.choice(self.team)
-        due_on, due_soon = self._due_on(group, owner)
+        created_on, due_on, due_soon = self._dates(group, owner)
         status = self._status(delegation.status, due_on, open_only=due_soon)
-        first_day = max(visit.starts_on, due_on - timedelta(days=150))
-        created_on = self.calendar.day_between(first_day, min(self.calendar.yesterday, due_on - timedelta(days=7)))
-        last_day = self.calendar.yesterday
-        if status in (RequestStatus.DELIVERED, RequestStatus.CLOSED):
-            last_day = min(last_day, max(created_on, due_on + timedelta(days=rng.randint(-14, 7))))
         steps: list[RequestStatus | None] = list(words.STATUS_PATHS[status])
         for _ in range(rng.choice((0, 0, 1, 2))):
             steps.insert(rng.randint(0, len(steps)), None)  # None stands for a comment
-        moments = self.calendar.moments(created_on, last_day, 1 + len(steps))
+        moments = self._moments(created_on, due_on, steps)
         reason = rng.choice(words.REASONS[status]) if status.needs_reason else None
         title = rng.choice(words.REQUEST_TITLES[kind])
         info_request = InfoRequest(
@@ -236,24 +235,49 @@ class DemoBuilder:
             current = step
         self.counts["requests"] += 1
 
-    def _due_on(self, group: _Group, owner: User) -> tuple[date, bool]:
-        """Within 60 days either side of today and a week after the visit began at the earliest; before today
-        for a closed follow-up. Everyone's first open request falls due this week (the second value says so),
-        so that each dashboard's "due soon" panel has something in it."""
-        earliest = max(-60, (group.visit.starts_on - self.today).days + 7)
+    def _dates(self, group: _Group, owner: User) -> tuple[date, date, bool]:
+        """When the request was logged (during the visit or in the three weeks after it) and when it is due (three
+        to eleven weeks later), so that requests of every visit since the first fall due across the years.
+
+        Everyone's first open request falls due this week instead (the third value says so), so that each
+        dashboard's "due soon" panel has something in it."""
+        visit = group.visit
         active = group.delegation.status is DelegationStatus.ACTIVE
-        if active and earliest <= 0 and owner.id in self.due_soon_for:
+        if active and visit.starts_on <= self.today - timedelta(days=7) and owner.id in self.due_soon_for:
             self.due_soon_for.remove(owner.id)
-            return self.calendar.days_from_today(0, 6), True
-        return self.calendar.days_from_today(earliest, 60 if active else -1), False
+            due_on = self.calendar.days_from_today(0, 6)
+            first_day = max(visit.starts_on, due_on - timedelta(days=150))
+            return self.calendar.day_between(first_day, due_on - timedelta(days=7)), due_on, True
+        last_day = min(self.calendar.yesterday, visit.ends_on + timedelta(days=21))
+        created_on = self.calendar.day_between(visit.starts_on, max(visit.starts_on, last_day))
+        return created_on, created_on + timedelta(days=self.rng.randint(21, 75)), False
+
+    def _moments(self, created_on: date, due_on: date, steps: list[RequestStatus | None]) -> list[datetime]:
+        """When the request was logged, then each step: a delivery on a day around the due date (a quarter of
+        them late, some by weeks), the steps before it between logging and delivery, those after it later."""
+        calendar, rng = self.calendar, self.rng
+        if RequestStatus.DELIVERED not in steps:
+            return calendar.moments(created_on, calendar.yesterday, 1 + len(steps))
+        lateness = words.LATE_DAYS if rng.random() < words.LATE_SHARE else words.EARLY_DAYS
+        delivered_on = min(calendar.yesterday, max(created_on, due_on + timedelta(days=rng.randint(*lateness))))
+        delivered_at, index = calendar.moment(delivered_on), steps.index(RequestStatus.DELIVERED)
+        before = calendar.moments(created_on, delivered_on, 1 + index)
+        after = calendar.moments(delivered_on, calendar.yesterday, len(steps) - index - 1)
+        return [*(min(m, delivered_at) for m in before), delivered_at, *(max(m, delivered_at) for m in after)]
 
     def _status(self, delegation_status: DelegationStatus, due_on: date, open_only: bool) -> RequestStatus:
-        """Closed follow-ups have only finished requests; overdue ones are mostly delivered by now."""
+        """Closed follow-ups have only finished requests; past-due ones are mostly delivered by now, the more so
+        the longer ago they fell due."""
         if delegation_status is DelegationStatus.CLOSED:
             options, weights = [s for s in RequestStatus if not s.is_open], words.CLOSED_WEIGHTS
         else:
             options = [s for s in RequestStatus if s.is_open or not open_only]
-            weights = words.PAST_DUE_WEIGHTS if due_on < self.today else words.FUTURE_DUE_WEIGHTS
+            if due_on >= self.today:
+                weights = words.FUTURE_DUE_WEIGHTS
+            elif due_on >= self.today - timedelta(days=LONG_PAST_DUE_DAYS):
+                weights = words.PAST_DUE_WEIGHTS
+            else:
+                weights = words.LONG_PAST_DUE_WEIGHTS
         return self.statuses.pick(options, [weights[s] for s in options])
 
     def _is_quiet(self, group: _Group) -> bool:

@@ -1,23 +1,36 @@
 """The export tables: per table, its headings and its rows, each table read by ONE streamed query.
 
-The command line writes them to standard output; a web CSV export can stream the same rows, narrowed
-by the list's filters (``rows(*criteria)`` adds them to the query's WHERE clause). Counts and the last
-contact are correlated subqueries (on indexed keys), so a filtered export computes them for its own
-rows only.
+The command line writes them to standard output; each list's "Export CSV" streams the same rows, narrowed
+by the list's filters (``rows(*criteria)`` adds them to the query's WHERE clause) and in the list's order.
+Counts and the last contact are correlated subqueries (on indexed keys), so a filtered export computes them
+for its own rows only.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple, TextIO
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 
-from tracker.delegations.queries import delegate_count, last_contact_on, open_request_count
+from tracker.delegations.queries import delegate_count, delegations_of_visit, last_contact_on, open_request_count
 from tracker.extensions import db
-from tracker.models import Country, Delegate, Delegation, InfoRequest, TierPlacement, User, Visit
+from tracker.materials.queries import with_current_version
+from tracker.models import (
+    Country,
+    Delegate,
+    Delegation,
+    InfoRequest,
+    Material,
+    MaterialVersion,
+    OutboxMessage,
+    RequestMaterial,
+    TierPlacement,
+    User,
+    Visit,
+)
 from tracker.models.base import LabelledEnum
 
 #: Rows fetched from the database at a time: memory stays flat however many rows there are.
@@ -25,7 +38,7 @@ ROWS_PER_FETCH = 1000
 #: What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-Cell = str | int | date | None
+Cell = str | int | float | date | None
 Criteria = ColumnElement[bool]
 
 
@@ -33,24 +46,28 @@ class Table(NamedTuple):
     """A table's query; its column labels are the CSV headings, so the two cannot drift apart."""
 
     query: Callable[[], Select[Any]]
+    #: Timestamps as UTC date and time (e.g. the mail log's); otherwise as the UTC date.
+    keeps_times: bool = False
 
     @property
     def headings(self) -> tuple[str, ...]:
         return tuple(self.query().selected_columns.keys())
 
-    def rows(self, *criteria: Criteria) -> Iterator[tuple[Cell, ...]]:
-        """Stream the rows (narrowed by ``criteria``), enums as their labels and timestamps as UTC dates."""
+    def rows(self, *criteria: Criteria, order_by: Sequence[Any] = ()) -> Iterator[tuple[Cell, ...]]:
+        """Stream the rows (narrowed by ``criteria``, in the table's order unless ``order_by`` says otherwise),
+        enums as their labels, fetched ``ROWS_PER_FETCH`` at a time (a server-side cursor on PostgreSQL)."""
         query = self.query().where(*criteria)
+        if order_by:
+            query = query.order_by(None).order_by(*order_by)
         for row in db.session.execute(query, execution_options={"yield_per": ROWS_PER_FETCH}):
-            yield tuple(_plain(value) for value in row)
+            yield tuple(self._plain(value) for value in row)
 
-
-def _plain(value: Any) -> Cell:
-    if isinstance(value, LabelledEnum):
-        return value.label
-    if isinstance(value, datetime):
-        return value.date()
-    return value
+    def _plain(self, value: Any) -> Cell:
+        if isinstance(value, LabelledEnum):
+            return value.label
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S") if self.keeps_times else value.date()
+        return value
 
 
 def _select_as(**columns: Any) -> Select[Any]:
@@ -134,10 +151,67 @@ def _delegates() -> Select[Any]:
     )
 
 
+def _visits() -> Select[Any]:
+    """Each visit with its centre host and how many delegations it received."""
+    return (
+        _select_as(
+            id=Visit.id,
+            title=Visit.title,
+            starts_on=Visit.starts_on,
+            ends_on=Visit.ends_on,
+            partner=Visit.host_programme,
+            location=Visit.location,
+            centre_host=User.name,
+            delegations=delegations_of_visit(),
+        )
+        .outerjoin(Visit.host)
+        .order_by(Visit.starts_on.desc(), Visit.id.desc())
+    )
+
+
+def _materials() -> Select[Any]:
+    """Each material of the library with its current version and how many requests it is attached to."""
+    attached = (
+        select(func.count(RequestMaterial.id))
+        .where(RequestMaterial.material_id == Material.id)
+        .correlate(Material)
+        .scalar_subquery()
+    )
+    return with_current_version(
+        _select_as(
+            id=Material.id,
+            title=Material.title,
+            current_version=MaterialVersion.number,
+            file_name=MaterialVersion.filename,
+            link=MaterialVersion.url,
+            added_on=Material.created_at,
+            requests=attached,
+        )
+    ).order_by(Material.title, Material.id)
+
+
+def _mail() -> Select[Any]:
+    """Each message of the outbox, as the admin's mail log lists it (times in UTC)."""
+    return _select_as(
+        id=OutboxMessage.id,
+        queued_at_utc=OutboxMessage.created_at,
+        kind=OutboxMessage.kind,
+        recipient=OutboxMessage.recipient_email,
+        subject=OutboxMessage.subject,
+        status=OutboxMessage.status,
+        attempts=OutboxMessage.attempts,
+        sent_at_utc=OutboxMessage.sent_at,
+        last_error=OutboxMessage.last_error,
+    ).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+
+
 DELEGATIONS = Table(_delegations)
 REQUESTS = Table(_requests)
 TIERS = Table(_tiers)
 DELEGATES = Table(_delegates)
+VISITS = Table(_visits)
+MATERIALS = Table(_materials)
+MAIL = Table(_mail, keeps_times=True)
 
 
 def spreadsheet_cell(value: Cell) -> str | int:

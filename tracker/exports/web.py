@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from flask import Response, stream_with_context
 
-from tracker.exports.tables import Cell, spreadsheet_cell
+from tracker.clock import today
+from tracker.exports.tables import Cell, Criteria, Table, spreadsheet_cell
 
 #: Spreadsheets (Excel above all) read a CSV as UTF-8 only when it starts with a byte-order mark.
 BYTE_ORDER_MARK = "\ufeff"
@@ -31,3 +33,9 @@ def csv_download(filename: str, headings: Sequence[str], rows: Iterable[Sequence
 
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(stream_with_context(lines()), mimetype="text/csv", headers=headers)
+
+
+def table_download(name: str, table: Table, *criteria: Criteria, order_by: Sequence[Any] = ()) -> Response:
+    """A list's export: the table's rows narrowed by the list's filters, in its order, named for today."""
+    rows = table.rows(*criteria, order_by=order_by)
+    return csv_download(f"{name}-{today().isoformat()}.csv", table.headings, rows)

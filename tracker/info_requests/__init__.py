@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("info_requests", __name__)
-
-from tracker.info_requests import views  # noqa: E402,F401

@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from tracker.auth.services import staff_choices
 from tracker.clock import today
-from tracker.forms import FilterForm, VersionedForm, options
+from tracker.delegations.scope import ScopeFilterForm, scope_fields
+from tracker.forms import VersionedForm, options
 from tracker.info_requests.services import RequestFields
 from tracker.info_requests.workflow import action_label, next_statuses
 from tracker.models import InfoRequest, Priority, RequestKind, RequestStatus, StatedNeed
@@ -16,6 +17,8 @@ from tracker.models import InfoRequest, Priority, RequestKind, RequestStatus, St
 NO_NEED = 0
 #: The status filter's value for "every status in which something is still owed".
 OPEN = "open"
+#: The delivery filter's values.
+OVERDUE, DELIVERED, ON_TIME, LATE = "overdue", "delivered", "on_time", "late"
 EARLIEST_DUE = date(2000, 1, 1)
 
 
@@ -98,7 +101,7 @@ class RemindersForm(FlaskForm):
             raise ValidationError("Snooze until a day after today, within a year.")
 
 
-class RequestFilterForm(FilterForm):
+class RequestFilterForm(ScopeFilterForm):
     owner = SelectField("Owner", coerce=str, validators=[Optional()])
     status = SelectField(
         "Status",
@@ -110,10 +113,27 @@ class RequestFilterForm(FilterForm):
     due_from = DateField("Due from", validators=[Optional()])
     due_to = DateField("Due until", validators=[Optional()])
     q = StringField("Title contains", validators=[Optional(), Length(max=200)])
+    delivery = SelectField(
+        "Delivery",
+        choices=options(
+            [("", "Any"), (OVERDUE, "Overdue now"), (DELIVERED, "Delivered"), (ON_TIME, "Delivered on time"),
+             (LATE, "Delivered late")]
+        ),
+        validators=[Optional()],
+        description="Overdue: still owed and past the due date. On time: delivered no later than the due date.",
+    )
+    overdue_on = DateField(
+        "Overdue on", validators=[Optional()], description="Past due and not delivered on that day."
+    )
+    country, tier, region, year = scope_fields()
 
     def validate(self, extra_validators: object = None) -> bool:
         self.owner.choices = options([("", "Anyone")], ((str(i), name) for i, name in staff_choices()))
         return super().validate(extra_validators)
+
+    def validate_delivery(self, field: SelectField) -> None:
+        if field.data in (DELIVERED, ON_TIME, LATE) and self.status.data == OPEN:
+            raise ValidationError("Delivered requests are not open: choose “Any status” to see them.")
 
     def validate_due_to(self, field: DateField) -> None:
         if field.data and self.due_from.data and field.data < self.due_from.data:

@@ -5,21 +5,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import acting_user
+from tracker.clock import today
+from tracker.exports.tables import REQUESTS
+from tracker.exports.web import table_download
 from tracker.extensions import db
 from tracker.info_requests import bp
 from tracker.info_requests.forms import (
+    DELIVERED,
+    LATE,
+    ON_TIME,
     OPEN,
+    OVERDUE,
     CommentForm,
     RemindersForm,
     RequestFilterForm,
     RequestForm,
     StatusForm,
 )
+from tracker.info_requests.queries import delivered, delivered_late, delivered_on_time, overdue, overdue_on
 from tracker.info_requests.services import (
     TransitionError,
     add_comment,
@@ -35,31 +43,63 @@ from tracker.pagination import paginate
 from tracker.portal.notices import request_delivered
 from tracker.saving import commit_or_conflict, flash_conflict
 
+#: The requests list's order, which its CSV export keeps.
+LIST_ORDER = (InfoRequest.due_on, InfoRequest.id)
+
+
+def _criteria(filters: RequestFilterForm) -> list[ColumnElement[bool]]:
+    """The list's filters as WHERE conditions on requests and their delegation, visit and country."""
+    criteria = filters.scope().criteria()
+    if owner := filters.value("owner"):
+        criteria.append(InfoRequest.owner_id == int(owner))
+    if status := filters.value("status"):
+        statuses = OPEN_STATUSES if status == OPEN else {RequestStatus(status)}
+        criteria.append(InfoRequest.status.in_(statuses))
+    if kind := filters.value("kind"):
+        criteria.append(InfoRequest.kind == kind)
+    if due_from := filters.value("due_from"):
+        criteria.append(InfoRequest.due_on >= due_from)
+    if due_to := filters.value("due_to"):
+        criteria.append(InfoRequest.due_on <= due_to)
+    if text := filters.value("q"):
+        criteria.append(InfoRequest.title.icontains(text, autoescape=True))
+    if delivery := filters.value("delivery"):
+        by_delivery = {
+            OVERDUE: lambda: overdue(today()),
+            DELIVERED: delivered,
+            ON_TIME: delivered_on_time,
+            LATE: delivered_late,
+        }
+        criteria.append(by_delivery[delivery]())
+    if day := filters.value("overdue_on"):
+        criteria.append(overdue_on(day))
+    return criteria
+
 
 @bp.get("/requests/", endpoint="list")
 def list_requests() -> str:
-    """List requests by due date, filtered by owner, status, kind and due range."""
+    """List requests by due date, filtered by owner, status, kind, due range, delivery and delegation."""
     filters = RequestFilterForm()
-    query = select(InfoRequest).options(
-        joinedload(InfoRequest.owner),
-        joinedload(InfoRequest.delegation).joinedload(Delegation.country),
-        joinedload(InfoRequest.delegation).joinedload(Delegation.visit),
+    query = (
+        select(InfoRequest)
+        .join(InfoRequest.delegation)
+        .join(Delegation.country)
+        .join(Delegation.visit)
+        .options(
+            joinedload(InfoRequest.owner),
+            contains_eager(InfoRequest.delegation).contains_eager(Delegation.country),
+            contains_eager(InfoRequest.delegation).contains_eager(Delegation.visit),
+        )
+        .where(*_criteria(filters))
     )
-    if owner := filters.value("owner"):
-        query = query.where(InfoRequest.owner_id == int(owner))
-    if status := filters.value("status"):
-        statuses = OPEN_STATUSES if status == OPEN else {RequestStatus(status)}
-        query = query.where(InfoRequest.status.in_(statuses))
-    if kind := filters.value("kind"):
-        query = query.where(InfoRequest.kind == kind)
-    if due_from := filters.value("due_from"):
-        query = query.where(InfoRequest.due_on >= due_from)
-    if due_to := filters.value("due_to"):
-        query = query.where(InfoRequest.due_on <= due_to)
-    if text := filters.value("q"):
-        query = query.where(InfoRequest.title.icontains(text, autoescape=True))
-    page = paginate(query.order_by(InfoRequest.due_on, InfoRequest.id), filters.page_number, scalars=True)
+    page = paginate(query.order_by(*LIST_ORDER), filters.page_number, scalars=True)
     return render_template("info_requests/list.html", page=page, filters=filters)
+
+
+@bp.get("/requests/export.csv")
+def export() -> Response:
+    """Download every request the list shows with the same filters, as CSV."""
+    return table_download("requests", REQUESTS, *_criteria(RequestFilterForm()), order_by=LIST_ORDER)
 
 
 @bp.route("/delegations/<int:delegation_id>/requests/new", methods=["GET", "POST"])

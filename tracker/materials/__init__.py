@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("materials", __name__)
-
-from tracker.materials import views  # noqa: E402,F401

@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import acting_user
+from tracker.exports.tables import MATERIALS
+from tracker.exports.web import table_download
 from tracker.extensions import db
 from tracker.materials import bp
 from tracker.materials.filetypes import download_name
@@ -168,15 +170,24 @@ def visibility(request_id: int, attachment_id: int) -> Response:
     return _to_request(info_request)
 
 
+def _library_criteria(filters: LibraryFilterForm) -> list[ColumnElement[bool]]:
+    text = filters.value("q")
+    return [Material.title.icontains(text, autoescape=True)] if text else []
+
+
 @bp.get("/materials/", endpoint="list")
 def library() -> str:
-    """The library: every material with its current version and how many requests have it."""
+    """The library: every material with its current version."""
     filters = LibraryFilterForm()
-    query = with_current_version(select(Material, MaterialVersion))
-    if text := filters.value("q"):
-        query = query.where(Material.title.icontains(text, autoescape=True))
+    query = with_current_version(select(Material, MaterialVersion)).where(*_library_criteria(filters))
     page = paginate(query.order_by(Material.title, Material.id), filters.page_number)
     return render_template("materials/list.html", page=page, filters=filters)
+
+
+@bp.get("/materials/export.csv")
+def export() -> Response:
+    """Download every material the library lists with the same filter, as CSV."""
+    return table_download("materials", MATERIALS, *_library_criteria(LibraryFilterForm()))
 
 
 def _load_material(material_id: int) -> Material:

@@ -10,8 +10,6 @@ from flask_login import current_user
 
 bp = Blueprint("reminders", __name__)
 
-from tracker.reminders import views  # noqa: E402
-
 
 def init_app(app: Flask) -> None:
     """The in-process scheduler (when configured) and the reminder warnings every staff page shows."""
@@ -35,4 +33,4 @@ def reminder_warnings() -> dict[str, Any]:
     }
 
 
-__all__ = ["bp", "init_app", "views"]
+__all__ = ["bp", "init_app"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -93,3 +94,21 @@ def losing_touch(today: date, *criteria: ColumnElement[Any]) -> list[FollowUp]:
     """Delegations past their tier's maximum interval without contact, the quietest first."""
     quiet = [state for state in follow_ups(Visit.ends_on <= today, *criteria) if state.is_losing_touch(today)]
     return sorted(quiet, key=lambda state: state.quiet_since)
+
+
+#: The Follow-ups page's CSV: both of its lists, each row saying which.
+FOLLOW_UP_HEADINGS = (
+    "list", "delegation_id", "country", "visit", "tier", "liaison", "next_check_in", "last_contact", "quiet_since",
+    "days_without_contact", "max_days_without_contact",
+)  # fmt: skip
+
+
+def follow_up_rows(today: date, due: list[FollowUp], quiet: list[FollowUp]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``FOLLOW_UP_HEADINGS``: the check-ins due, then the delegations losing touch."""
+    for name, states in (("Check-in due", due), ("Losing touch", quiet)):
+        for state in states:
+            yield (
+                name, state.delegation_id, state.country, state.visit_title, state.tier.label if state.tier else None,
+                state.liaison_name, state.next_check_in, state.last_contact, state.quiet_since,
+                (today - state.quiet_since).days, state.max_days,
+            )  # fmt: skip

@@ -7,18 +7,20 @@ from datetime import UTC, datetime
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import acting_user, admin_only
 from tracker.clock import today
+from tracker.exports.tables import MAIL
+from tracker.exports.web import csv_download, table_download
 from tracker.extensions import db
 from tracker.forms import EmptyForm
 from tracker.models import Delegation, OutboxMessage, OutboxStatus
 from tracker.pagination import paginate
 from tracker.reminders import bp, services
-from tracker.reminders.followups import due_follow_ups, losing_touch
+from tracker.reminders.followups import FOLLOW_UP_HEADINGS, due_follow_ups, follow_up_rows, losing_touch
 from tracker.reminders.forms import (
     FollowUpFilterForm,
     MailFilterForm,
@@ -50,11 +52,15 @@ def preferences() -> str | Response:
     return render_template("reminders/preferences.html", form=form)
 
 
+def _follow_up_criteria(filters: FollowUpFilterForm) -> list[ColumnElement[bool]]:
+    return [Delegation.liaison_id == int(liaison)] if (liaison := filters.value("liaison")) else []
+
+
 @bp.get("/follow-ups")
 def follow_ups() -> str:
     """Check-ins due and delegations we are losing touch with, across the centre or for one liaison."""
     filters = FollowUpFilterForm()
-    criteria = [Delegation.liaison_id == int(liaison)] if (liaison := filters.value("liaison")) else []
+    criteria = _follow_up_criteria(filters)
     day = today()
     return render_template(
         "reminders/follow_ups.html",
@@ -63,6 +69,15 @@ def follow_ups() -> str:
         quiet=losing_touch(day, *criteria),
         as_of=day,
     )
+
+
+@bp.get("/follow-ups/export.csv")
+def follow_ups_export() -> Response:
+    """Download both lists of the Follow-ups page, with the same filter, as one CSV."""
+    criteria = _follow_up_criteria(FollowUpFilterForm())
+    day = today()
+    rows = follow_up_rows(day, due_follow_ups(day, *criteria), losing_touch(day, *criteria))
+    return csv_download(f"follow-ups-{day.isoformat()}.csv", FOLLOW_UP_HEADINGS, rows)
 
 
 @bp.get("/admin/reminders")
@@ -140,20 +155,33 @@ def policy() -> str | Response:
     return render_template("reminders/policy.html", form=form)
 
 
+def _mail_criteria(filters: MailFilterForm) -> list[ColumnElement[bool]]:
+    criteria = []
+    if status := filters.value("status"):
+        criteria.append(OutboxMessage.status == OutboxStatus(status))
+    if kind := filters.value("kind"):
+        criteria.append(OutboxMessage.kind == kind)
+    if recipient := filters.value("recipient"):
+        criteria.append(OutboxMessage.recipient_email.contains(recipient.strip().lower(), autoescape=True))
+    return criteria
+
+
 @bp.get("/admin/mail")
 @admin_only
 def mail_log() -> str:
     """Every message in the outbox, newest first, filtered by status, kind and recipient."""
     filters = MailFilterForm()
-    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    if status := filters.value("status"):
-        query = query.where(OutboxMessage.status == OutboxStatus(status))
-    if kind := filters.value("kind"):
-        query = query.where(OutboxMessage.kind == kind)
-    if recipient := filters.value("recipient"):
-        query = query.where(OutboxMessage.recipient_email.contains(recipient.strip().lower(), autoescape=True))
-    page = paginate(query, filters.page_number, scalars=True)
+    query = select(OutboxMessage).where(*_mail_criteria(filters))
+    page = paginate(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), filters.page_number,
+                    scalars=True)
     return render_template("reminders/mail_log.html", filters=filters, page=page)
+
+
+@bp.get("/admin/mail/export.csv")
+@admin_only
+def mail_export() -> Response:
+    """Download every message the mail log lists with the same filters, as CSV (times in UTC)."""
+    return table_download("mail-log", MAIL, *_mail_criteria(MailFilterForm()))
 
 
 @bp.get("/admin/mail/<int:message_id>")

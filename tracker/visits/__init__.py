@@ -1,5 +1,3 @@
 from flask import Blueprint
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
-
-from tracker.visits import views  # noqa: E402,F401

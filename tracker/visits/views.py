@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from tracker.delegations.queries import open_request_count
+from tracker.delegations.queries import delegations_of_visit, open_request_count
+from tracker.exports.tables import VISITS
+from tracker.exports.web import table_download
 from tracker.extensions import db
 from tracker.models import Delegation, Visit
 from tracker.pagination import paginate
@@ -18,17 +20,14 @@ from tracker.visits import bp
 from tracker.visits.forms import VisitFilterForm, VisitForm
 from tracker.visits.services import save_visit
 
+#: The visits list's order, which its CSV export keeps.
+LIST_ORDER = (Visit.starts_on.desc(), Visit.id.desc())
 
-@bp.get("/", endpoint="list")
-def list_visits() -> str:
-    """List visits, newest first, filtered by text and year."""
-    filters = VisitFilterForm()
-    delegation_count = (
-        select(func.count(Delegation.id)).where(Delegation.visit_id == Visit.id).correlate(Visit).scalar_subquery()
-    )
-    query = select(Visit, delegation_count.label("delegations")).options(joinedload(Visit.host))
+
+def _criteria(filters: VisitFilterForm) -> list[ColumnElement[bool]]:
+    criteria = []
     if text := filters.value("q"):
-        query = query.where(
+        criteria.append(
             or_(
                 Visit.title.icontains(text, autoescape=True),
                 Visit.host_programme.icontains(text, autoescape=True),
@@ -36,9 +35,23 @@ def list_visits() -> str:
             )
         )
     if year := filters.value("year"):
-        query = query.where(Visit.starts_on >= date(year, 1, 1), Visit.starts_on < date(year + 1, 1, 1))
-    page = paginate(query.order_by(Visit.starts_on.desc(), Visit.id.desc()), filters.page_number)
+        criteria += [Visit.starts_on >= date(year, 1, 1), Visit.starts_on < date(year + 1, 1, 1)]
+    return criteria
+
+
+@bp.get("/", endpoint="list")
+def list_visits() -> str:
+    """List visits, newest first, filtered by text and year."""
+    filters = VisitFilterForm()
+    query = select(Visit, delegations_of_visit().label("delegations")).options(joinedload(Visit.host))
+    page = paginate(query.where(*_criteria(filters)).order_by(*LIST_ORDER), filters.page_number)
     return render_template("visits/list.html", page=page, filters=filters)
+
+
+@bp.get("/export.csv")
+def export() -> Response:
+    """Download every visit the list shows with the same filters, as CSV."""
+    return table_download("visits", VISITS, *_criteria(VisitFilterForm()), order_by=LIST_ORDER)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,0 +1,365 @@
+"""Charts as geometry for server-rendered SVG: no script, no library. The templates draw what these compute:
+tier charts (templates/countries/_*_chart.html) and bar and column charts (templates/_charts.html).
+
+Position and text carry the meaning: a row per tier, a column per report year, a bar per group with its
+label and numbers written beside it, and a fill pattern per kind of segment, so colour only repeats what is
+written or drawn. The colours are the Okabe–Ito palette, which stays distinct for the common kinds of colour
+blindness. Each chart is shown beside a table of the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tracker.models import Tier
+
+#: The Okabe–Ito palette: dark enough for black text, light enough for a dark outline.
+GREEN, SKY_BLUE, ORANGE, VERMILLION, PURPLE, BLUE = "#009E73", "#56B4E9", "#E69F00", "#D55E00", "#CC79A7", "#0072B2"
+GREY = "#D9D9D9"
+COLOURS = {
+    Tier.TIER_1: GREEN,
+    Tier.TIER_2: SKY_BLUE,
+    Tier.TIER_2_WATCH_LIST: ORANGE,
+    Tier.TIER_3: VERMILLION,
+    Tier.SPECIAL_CASE: PURPLE,
+    Tier.NOT_RATED: GREY,
+}
+CODES = {
+    Tier.TIER_1: "1",
+    Tier.TIER_2: "2",
+    Tier.TIER_2_WATCH_LIST: "WL",
+    Tier.TIER_3: "3",
+    Tier.SPECIAL_CASE: "SC",
+    Tier.NOT_RATED: "NR",
+}
+#: Tiers that rank (a line joins them year to year); the others are shown apart, below.
+RANKED = (Tier.TIER_1, Tier.TIER_2, Tier.TIER_2_WATCH_LIST, Tier.TIER_3)
+
+
+@dataclass(frozen=True)
+class Mark:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    tier: Tier
+    x: float
+    y: float
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.tier]
+
+
+@dataclass
+class HistoryChart:
+    """One country's tiers, report year by report year: a row per tier, a point per placement."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    years: list[Mark]
+    tiers: list[Mark]
+    points: list[Point]
+    #: Lines between placements of consecutive years on a ranked tier.
+    segments: list[tuple[Point, Point]]
+    #: Where the ranked rows end and Special Case / Not rated begin.
+    separator_y: float
+    visits: list[Mark]
+    #: Visits after the last report year, which the chart cannot place.
+    later_visits: list[int]
+    axis_y: float
+
+
+def history_chart(placements: dict[int, Tier], first_year: int, last_year: int, visit_years: set[int]) -> HistoryChart:
+    """The chart for report years ``first_year``..``last_year`` (a year with no placement has no point)."""
+    left, right, top, row_height, gap = 150.0, 740.0, 16.0, 30.0, 14.0
+    years = list(range(first_year, last_year + 1))
+    step = (right - left) / max(1, len(years) - 1)
+
+    def x(year: int) -> float:
+        return left + (year - first_year) * step
+
+    def y(tier: Tier) -> float:
+        position = list(CODES).index(tier)
+        return top + position * row_height + (gap if tier not in RANKED else 0)
+
+    labelled_every = 1 if step >= 34 else 2
+    year_marks = [Mark(x(year), 0, str(year)) for year in years if (year - first_year) % labelled_every == 0]
+    points = [Point(year, tier, x(year), y(tier)) for year, tier in sorted(placements.items()) if year in years]
+    segments = [
+        (a, b) for a, b in zip(points, points[1:]) if b.year == a.year + 1 and a.tier in RANKED and b.tier in RANKED
+    ]
+    axis_y = y(Tier.NOT_RATED) + row_height
+    visits = [Mark(x(year), axis_y + 40, str(year)) for year in sorted(visit_years) if year in years]
+    return HistoryChart(
+        width=right + 20,
+        height=axis_y + (56 if visits else 28),
+        left=left,
+        right=right,
+        years=year_marks,
+        tiers=[Mark(left - 12, y(tier), tier.label) for tier in CODES],
+        points=points,
+        segments=segments,
+        separator_y=y(Tier.TIER_3) + (row_height + gap) / 2,
+        visits=visits,
+        later_visits=sorted(year for year in visit_years if year > last_year),
+        axis_y=axis_y,
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: float
+    y: float
+    year: int
+    tier: Tier | None
+    visited: bool
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.tier] if self.tier else "#FFFFFF"
+
+    @property
+    def code(self) -> str:
+        return CODES[self.tier] if self.tier else ""
+
+
+@dataclass
+class GridRow:
+    name: str
+    #: The name as the chart shows it (shortened to fit).
+    label: str
+    y: float
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class TierGrid:
+    """Several countries' tiers year by year: a row per country, a cell per report year."""
+
+    width: float
+    height: float
+    cell_width: float
+    cell_height: float
+    label_width: float
+    years: list[Mark]
+    rows: list[GridRow]
+
+
+def tier_grid(histories: list[tuple[str, dict[int, Tier], set[int]]], first_year: int, last_year: int) -> TierGrid:
+    """The grid for (country name, placements by year, visit years) rows, report years in columns."""
+    cell_width, cell_height, header = 30.0, 24.0, 44.0
+    longest = max((len(name) for name, _, _ in histories), default=10)
+    label_width = min(260.0, 7.2 * longest + 16)
+    years = list(range(first_year, last_year + 1))
+    rows = []
+    for index, (name, placements, visited) in enumerate(histories):
+        row = GridRow(name, shortened(name, label_width - 16), header + index * cell_height)
+        for column, year in enumerate(years):
+            x = label_width + column * cell_width
+            row.cells.append(Cell(x, row.y, year, placements.get(year), year in visited))
+        rows.append(row)
+    marks = [
+        Mark(label_width + column * cell_width + cell_width / 2, header - 8, str(year))
+        for column, year in enumerate(years)
+    ]
+    return TierGrid(
+        width=label_width + len(years) * cell_width + 4,
+        height=header + len(rows) * cell_height + 4,
+        cell_width=cell_width,
+        cell_height=cell_height,
+        label_width=label_width,
+        years=marks,
+        rows=rows,
+    )
+
+
+def shortened(text: str, width: float) -> str:
+    """Text too long for ``width`` (at 13px) ends with an ellipsis (the table beside the chart has it whole)."""
+    fits = int(width / CHAR_WIDTH)
+    return text if len(text) <= fits else text[: fits - 1].rstrip(" ,") + "…"
+
+
+#: The width of an average character of chart text at 13px, for fitting labels.
+CHAR_WIDTH = 7.2
+
+
+def nice_ticks(largest: float, most: int = 4) -> list[float]:
+    """Round axis values from 0 up to at least ``largest``: steps of 1, 2 or 5 times a power of ten."""
+    if largest <= 0:
+        return [0, 1]
+    rough = largest / most
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(power * factor for factor in (1, 2, 5, 10) if power * factor >= rough)
+    if step < 1 and largest >= 1:
+        step = 1
+    count = math.ceil(largest / step - 1e-9)
+    return [round(index * step, 6) for index in range(count + 1)]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One kind of bar segment: its name in the legend, its colour and its fill pattern (``solid``,
+    ``stripes``, ``dots`` or ``crosshatch``), so that colour is never the only cue."""
+
+    key: str
+    label: str
+    colour: str
+    pattern: str = "solid"
+
+
+@dataclass(frozen=True)
+class BarRow:
+    """What one bar shows: a value per series (stacked in order), where each segment links, and a note."""
+
+    label: str
+    #: None for a value that does not exist (a median of nothing): no segment, a dash in the table.
+    values: Sequence[float | None]
+    links: Sequence[str | None]
+    #: Written beside the label, e.g. "71% on time, of 17".
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    series: Series
+    value: float | None
+    x: float
+    width: float
+    link: str | None
+
+    @property
+    def text(self) -> str:
+        return "—" if self.value is None else f"{self.value:g}"
+
+    @property
+    def text_fits(self) -> bool:
+        return bool(self.value) and self.width >= CHAR_WIDTH * len(self.text) + 8
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    #: The label as the chart shows it (shortened to fit beside the note).
+    short_label: str
+    note: str
+    #: The top of the label line; the bar itself lies ``BarChart.label_height`` below.
+    y: float
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Legend:
+    series: Series
+    x: float
+
+
+@dataclass
+class BarChart:
+    """Horizontal bars, a label and a note above each, stacked segments, a value axis below."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    bar_height: float
+    label_height: float
+    top: float
+    axis_y: float
+    bars: list[Bar]
+    ticks: list[Mark]
+    series: Sequence[Series]
+    #: Shown when there is more than one series.
+    legend: list[Legend]
+
+
+def bar_chart(rows: Sequence[BarRow], series: Sequence[Series], *, as_shares: bool = False) -> BarChart:
+    """Bars for ``rows``: each scaled to the largest total, or with ``as_shares`` each to its own total (100%)."""
+    width, left, right, bar_height, label_height, gap = 400.0, 2.0, 396.0, 20.0, 19.0, 12.0
+    legend, x = [], left
+    for item in series if len(series) > 1 else ():
+        legend.append(Legend(item, x))
+        x += 26 + CHAR_WIDTH * len(item.label) + 14
+    top = 30.0 if legend else 6.0
+    largest = max((sum(value or 0 for value in row.values) for row in rows), default=0)
+    tick_values = [0, 0.5, 1] if as_shares else nice_ticks(largest)
+    scale_top = tick_values[-1]
+    bars = []
+    for index, row in enumerate(rows):
+        total = sum(value or 0 for value in row.values)
+        full = (total or 1) if as_shares else scale_top
+        y, offset, segments = top + index * (label_height + bar_height + gap), left, []
+        for item, value, link in zip(series, row.values, row.links):
+            span = (right - left) * (value or 0) / full
+            segments.append(Segment(item, value, offset, span, link))
+            offset += span
+        room = right - left - CHAR_WIDTH * len(row.note) - 12
+        bars.append(Bar(row.label, shortened(row.label, room), row.note, y, segments))
+    axis_y = top + len(rows) * (label_height + bar_height + gap)
+    ticks = [
+        Mark(left + (right - left) * value / scale_top, axis_y, f"{value:.0%}" if as_shares else f"{value:g}")
+        for value in tick_values
+    ]
+    return BarChart(
+        width, axis_y + 20, left, right, bar_height, label_height, top, axis_y, bars, ticks, series, legend
+    )
+
+
+@dataclass(frozen=True)
+class ColumnPoint:
+    """One column: its value, where it links, its label under the axis, an optional second line (a year) and
+    what it stands for in full (for its tooltip and the table)."""
+
+    label: str
+    value: float
+    link: str | None
+    sublabel: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    point: ColumnPoint
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def centre(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass
+class ColumnChart:
+    """Vertical columns along a time axis, each with its value written above it."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    baseline: float
+    columns: list[Column]
+    ticks: list[Mark]
+
+
+def column_chart(points: Sequence[ColumnPoint]) -> ColumnChart:
+    """Columns for ``points``, left to right, on a value axis from 0 with round gridlines."""
+    width, left, right, top, plot_height = 400.0, 30.0, 382.0, 22.0, 150.0
+    tick_values = nice_ticks(max((point.value for point in points), default=0))
+    baseline = top + plot_height
+    slot = (right - left) / max(1, len(points))
+    columns = []
+    for index, point in enumerate(points):
+        height = plot_height * point.value / tick_values[-1]
+        columns.append(Column(point, left + index * slot + slot * 0.15, baseline - height, slot * 0.7, height))
+    ticks = [Mark(left - 6, baseline - plot_height * value / tick_values[-1], f"{value:g}") for value in tick_values]
+    return ColumnChart(width, baseline + 42, left, right, baseline, columns, ticks)

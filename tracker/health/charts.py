@@ -1,0 +1,144 @@
+"""The follow-up health charts: which bars and columns, what each says beside it, and which list each links to.
+
+The geometry is ``tracker.charts``; the links carry the page's filters plus the bar's group, in the lists'
+own filter arguments, so the list a bar opens counts what the bar counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import url_for
+
+from tracker.charts import (
+    BLUE,
+    GREEN,
+    ORANGE,
+    SKY_BLUE,
+    VERMILLION,
+    BarChart,
+    BarRow,
+    ColumnChart,
+    ColumnPoint,
+    Series,
+    bar_chart,
+    column_chart,
+)
+from tracker.health.figures import QUIET_DAYS, Dimension, Figures, Health
+from tracker.info_requests.forms import DELIVERED, LATE, ON_TIME, OPEN, OVERDUE
+from tracker.models import DelegationStatus
+from tracker.templating import format_date
+
+ON_TIME_SERIES = Series("on_time", "Delivered on time", GREEN)
+LATE_SERIES = Series("late", "Delivered late", ORANGE, "stripes")
+OVERDUE_SERIES = Series("overdue", "Overdue", VERMILLION, "crosshatch")
+MEDIAN_SERIES = Series("median", "Median days to delivery", BLUE)
+QUIET_SERIES = Series("quiet", f"No contact in {QUIET_DAYS} days", VERMILLION, "crosshatch")
+IN_TOUCH_SERIES = Series("in_touch", "Contacted", SKY_BLUE)
+
+
+@dataclass(frozen=True)
+class HealthCharts:
+    trend: ColumnChart
+    outcomes: BarChart
+    medians: BarChart
+    quiet: BarChart
+
+
+def health_charts(health: Health) -> HealthCharts:
+    groups = [(group, Links(health, group)) for group in health.groups]
+    outcomes = [
+        BarRow(group.label, (group.on_time, group.late, group.overdue), (to.on_time, to.late, to.overdue),
+               outcome_note(group))
+        for group, to in groups
+    ]  # fmt: skip
+    medians = [
+        BarRow(group.label, (group.median_days,), (to.delivered,), median_note(group)) for group, to in groups
+    ]
+    quiet = [
+        BarRow(group.label, (group.quiet, group.followed_up - group.quiet), (to.quiet, None), quiet_note(group))
+        for group, to in groups
+    ]
+    last = len(health.trend) - 1
+    trend = [
+        ColumnPoint("Today" if index == last else point.day.strftime("%b"), point.overdue,
+                    Links(health).overdue_on(point.day), _year_label(point.day, index),
+                    f"{'Today, ' if index == last else ''}{format_date(point.day)}")
+        for index, point in enumerate(health.trend)
+    ]  # fmt: skip
+    return HealthCharts(
+        trend=column_chart(trend),
+        outcomes=bar_chart(outcomes, (ON_TIME_SERIES, LATE_SERIES, OVERDUE_SERIES), as_shares=True),
+        medians=bar_chart(medians, (MEDIAN_SERIES,)),
+        quiet=bar_chart(quiet, (QUIET_SERIES, IN_TOUCH_SERIES)),
+    )
+
+
+class Links:
+    """The lists behind a group's figures (or behind the totals, without a group): the page's filters plus the
+    group's own value. A group whose value is not known (no tier, no region) has no links: no filter selects it."""
+
+    def __init__(self, health: Health, group: Figures | None = None) -> None:
+        self.arguments: dict[str, Any] | None = dict(health.scope.arguments())
+        if group is not None:
+            if group.key is None:
+                self.arguments = None
+            else:
+                self.arguments[health.dimension.value] = _filter_value(health.dimension, group.key)
+
+    def _requests(self, **filters: Any) -> str | None:
+        return None if self.arguments is None else url_for("info_requests.list", **self.arguments, **filters)
+
+    @property
+    def on_time(self) -> str | None:
+        return self._requests(delivery=ON_TIME, status="")
+
+    @property
+    def late(self) -> str | None:
+        return self._requests(delivery=LATE, status="")
+
+    @property
+    def overdue(self) -> str | None:
+        return self._requests(delivery=OVERDUE, status=OPEN)
+
+    @property
+    def delivered(self) -> str | None:
+        return self._requests(delivery=DELIVERED, status="")
+
+    def overdue_on(self, day: Any) -> str | None:
+        return self._requests(overdue_on=day.isoformat(), status="")
+
+    @property
+    def quiet(self) -> str | None:
+        if self.arguments is None:
+            return None
+        return url_for(
+            "delegations.list", **self.arguments, status=DelegationStatus.ACTIVE.value, no_contact_days=QUIET_DAYS
+        )
+
+
+def _filter_value(dimension: Dimension, key: Any) -> str:
+    return str(key.value if hasattr(key, "value") else key)
+
+
+def outcome_note(figures: Figures) -> str:
+    if not figures.come_due:
+        return "nothing due yet"
+    return f"{figures.on_time_share:.0%} on time, of {figures.come_due}"
+
+
+def median_note(figures: Figures) -> str:
+    if figures.median_days is None:
+        return "nothing delivered"
+    return f"{figures.median_days:g} days, {figures.delivered} delivered"
+
+
+def quiet_note(figures: Figures) -> str:
+    return f"{figures.quiet} of {figures.followed_up}"
+
+
+def _year_label(day: Any, index: int) -> str:
+    """The year under the first column and under each January."""
+    return str(day.year) if index == 0 or day.month == 1 else ""
+
