@@ -1,4 +1,4 @@
-"""The staff home page: what I owe and when, and whom I have not spoken to lately."""
+"""The staff home page: what I owe and when, whom I have not spoken to lately, and how the centre follows through."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from sqlalchemy.orm import joinedload
 from tracker.clock import today
 from tracker.countries.tier_changes import recent_tier_changes
 from tracker.dashboard import bp
+from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
+from tracker.health.charts import Links, health_charts
+from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
 from tracker.reminders.followups import due_follow_ups, losing_touch
 
@@ -24,8 +27,8 @@ PANEL_ROWS = 10
 
 @bp.get("/")
 def home() -> str:
-    """Show my overdue and soon-due requests, my follow-ups due, delegations I am losing touch with, and
-    centre-wide counts."""
+    """Show my overdue and soon-due requests, my follow-ups due, delegations I am losing touch with, and the
+    centre's follow-up health in figures and two charts."""
     day = today()
     mine_open = select(InfoRequest).where(
         InfoRequest.owner_id == current_user.id, InfoRequest.status.in_(OPEN_STATUSES)
@@ -41,12 +44,8 @@ def home() -> str:
     mine = Delegation.liaison_id == current_user.id
     follow_ups_due = due_follow_ups(day, mine)
     quiet = losing_touch(day, mine)
-    centre = db.session.execute(
-        select(
-            func.count().filter(InfoRequest.status.in_(OPEN_STATUSES)).label("open"),
-            func.count().filter(InfoRequest.status.in_(OPEN_STATUSES), InfoRequest.due_on < day).label("overdue"),
-        )
-    ).one()
+    open_requests = db.session.scalar(select(func.count()).where(InfoRequest.status.in_(OPEN_STATUSES)))
+    health = follow_up_health(DelegationScope(), Dimension.TIER, day)
     return render_template(
         "dashboard/home.html",
         overdue=overdue,
@@ -55,8 +54,11 @@ def home() -> str:
         follow_ups_count=len(follow_ups_due),
         quiet=quiet[:PANEL_ROWS],
         quiet_count=len(quiet),
-        centre=centre,
-        yesterday=day - timedelta(days=1),
+        open_requests=open_requests,
+        health=health,
+        charts=health_charts(health),
+        links=Links(health),
+        quiet_days=QUIET_DAYS,
         due_soon_days=DUE_SOON_DAYS,
         as_of=day,
         tier_changes=recent_tier_changes(current_user.id, day, PANEL_ROWS),

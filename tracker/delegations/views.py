@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
 from tracker.auth.access import acting_user
 from tracker.clock import today
+from tracker.countries.services import tier_histories
 from tracker.delegations import bp
 from tracker.delegations.forms import (
     TIER_FROM_HISTORY,
@@ -32,6 +33,7 @@ from tracker.exports.tables import DELEGATIONS
 from tracker.exports.web import table_download
 from tracker.extensions import db
 from tracker.models import (
+    OPEN_STATUSES,
     ContactLog,
     Delegate,
     Delegation,
@@ -46,6 +48,8 @@ from tracker.saving import commit_or_conflict, flash_conflict
 
 #: How many timeline entries a delegation page shows.
 TIMELINE_LENGTH = 100
+#: How many earlier delegations and latest contacts the printed brief lists, and how many report years of tiers.
+BRIEF_ROWS, BRIEF_TIER_YEARS = 5, 10
 
 
 #: The delegations list's order, which its CSV export keeps.
@@ -141,6 +145,47 @@ def detail(delegation_id: int) -> str:
         contacts=contacts,
         timeline=timeline,
         **delegation_panel(delegation, list(delegates)),
+    )
+
+
+@bp.get("/delegations/<int:delegation_id>/brief")
+def brief(delegation_id: int) -> str:
+    """A one-page brief to print before meeting the delegation: who they are, what they need, what the centre
+    still owes them, their country's tiers, earlier delegations from that country and the latest contacts."""
+    delegation = _load_delegation(delegation_id)
+    owed = db.session.scalars(
+        select(InfoRequest)
+        .where(InfoRequest.delegation_id == delegation_id, InfoRequest.status.in_(OPEN_STATUSES))
+        .options(joinedload(InfoRequest.owner))
+        .order_by(InfoRequest.due_on, InfoRequest.id)
+    ).all()
+    delivered = db.session.execute(
+        select(func.count(), func.max(InfoRequest.delivered_at)).where(
+            InfoRequest.delegation_id == delegation_id, InfoRequest.delivered_at.is_not(None)
+        )
+    ).one()
+    earlier = db.session.execute(
+        select(Delegation, open_request_count().label("open_requests"), last_contact_on().label("last_contact"))
+        .join(Delegation.visit)
+        .where(Delegation.country_id == delegation.country_id, Delegation.id != delegation_id)
+        .options(contains_eager(Delegation.visit), joinedload(Delegation.liaison))
+        .order_by(Visit.starts_on.desc(), Delegation.id.desc())
+        .limit(BRIEF_ROWS)
+    ).all()
+    placements = tier_histories([delegation.country_id])[delegation.country_id]
+    return render_template(
+        "delegations/brief.html",
+        delegation=delegation,
+        delegates=db.session.scalars(delegation.delegates.select()).all(),
+        needs=db.session.scalars(delegation.needs.select()).all(),
+        owed=owed,
+        delivered_count=delivered[0],
+        last_delivered=delivered[1],
+        tiers=sorted(placements.items())[-BRIEF_TIER_YEARS:],
+        earlier=earlier,
+        contacts=db.session.scalars(
+            delegation.contacts.select().options(joinedload(ContactLog.logged_by)).limit(BRIEF_ROWS)
+        ).all(),
     )
 
 

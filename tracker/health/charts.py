@@ -62,7 +62,7 @@ def health_charts(health: Health) -> HealthCharts:
     ]
     last = len(health.trend) - 1
     trend = [
-        ColumnPoint("Today" if index == last else point.day.strftime("%b"), point.overdue,
+        ColumnPoint("Now" if index == last else point.day.strftime("%b"), point.overdue,
                     Links(health).overdue_on(point.day), _year_label(point.day, index),
                     f"{'Today, ' if index == last else ''}{format_date(point.day)}")
         for index, point in enumerate(health.trend)
