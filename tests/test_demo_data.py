@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from tests.conftest import empty_database, sign_in
 from tracker.clock import today
 from tracker.countries.services import tier_as_of
+from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
+from tracker.health.figures import Dimension, follow_up_health
 from tracker.info_requests.workflow import next_statuses
 from tracker.models import (
     ContactLog,
@@ -109,11 +111,22 @@ def test_demo_users_are_one_admin_four_staff_and_a_viewer(demo_output: str) -> N
     assert set(db.session.scalars(select(Delegation.liaison_id))) <= staff_ids
 
 
-def test_due_dates_lie_within_sixty_days_of_today(demo_output: str) -> None:
-    due = [r.due_on for r in _requests()]
-    assert min(due) >= today() - timedelta(days=60)
-    assert max(due) <= today() + timedelta(days=60)
-    assert min(due) < today() < max(due)
+def test_requests_fall_due_weeks_after_they_were_logged_across_the_years(demo_output: str) -> None:
+    requests = _requests()
+    assert all(r.due_on - r.created_at.date() >= timedelta(days=6) for r in requests)
+    due = [r.due_on for r in requests]
+    assert min(due) <= today() - timedelta(days=600) and max(due) > today()
+
+
+def test_the_health_charts_have_a_story_to_tell(demo_output: str) -> None:
+    """Several visit years, mostly on time but not always, some overdue now and in past months, some quiet."""
+    health = follow_up_health(DelegationScope(), Dimension.YEAR, today())
+    assert len(health.groups) >= 3
+    total = health.total
+    assert total.late >= 5 and total.overdue >= 3 and 0.4 < (total.on_time_share or 0) < 0.95
+    assert total.quiet >= 2 and total.median_days
+    trend = [point.overdue for point in health.trend]
+    assert sum(1 for count in trend if count) >= 6 and len(set(trend)) >= 3
 
 
 def test_finished_requests_carry_their_reason_or_delivery_time(demo_output: str) -> None:

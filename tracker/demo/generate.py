@@ -253,17 +253,24 @@ class DemoBuilder:
         return created_on, created_on + timedelta(days=self.rng.randint(21, 75)), False
 
     def _moments(self, created_on: date, due_on: date, steps: list[RequestStatus | None]) -> list[datetime]:
-        """When the request was logged, then each step: a delivery on a day around the due date (a quarter of
-        them late, some by weeks), the steps before it between logging and delivery, those after it later."""
+        """When the request was logged (on ``created_on``), then each step: a delivery on a day around the due
+        date (a quarter of them late, some by weeks), the steps before it between logging and delivery, those
+        after it later; without a delivery, the steps fall between logging and yesterday."""
         calendar, rng = self.calendar, self.rng
+        created_at = calendar.moment(created_on)
+
+        def between(first: date, last: date, count: int) -> list[datetime]:
+            return [max(moment, created_at) for moment in calendar.moments(first, last, count)]
+
         if RequestStatus.DELIVERED not in steps:
-            return calendar.moments(created_on, calendar.yesterday, 1 + len(steps))
+            return [created_at, *between(created_on, calendar.yesterday, len(steps))]
         lateness = words.LATE_DAYS if rng.random() < words.LATE_SHARE else words.EARLY_DAYS
         delivered_on = min(calendar.yesterday, max(created_on, due_on + timedelta(days=rng.randint(*lateness))))
-        delivered_at, index = calendar.moment(delivered_on), steps.index(RequestStatus.DELIVERED)
-        before = calendar.moments(created_on, delivered_on, 1 + index)
-        after = calendar.moments(delivered_on, calendar.yesterday, len(steps) - index - 1)
-        return [*(min(m, delivered_at) for m in before), delivered_at, *(max(m, delivered_at) for m in after)]
+        delivered_at, index = max(created_at, calendar.moment(delivered_on)), steps.index(RequestStatus.DELIVERED)
+        before = [min(moment, delivered_at) for moment in between(created_on, delivered_on, index)]
+        later = between(delivered_on, calendar.yesterday, len(steps) - index - 1)
+        after = [max(moment, delivered_at) for moment in later]
+        return [created_at, *before, delivered_at, *after]
 
     def _status(self, delegation_status: DelegationStatus, due_on: date, open_only: bool) -> RequestStatus:
         """Closed follow-ups have only finished requests; past-due ones are mostly delivered by now, the more so
