@@ -21,8 +21,8 @@ def _contact(delegation_id: int, on: date, summary: str) -> None:
 
 def test_the_brief_shows_needs_what_is_owed_tiers_earlier_delegations_and_contacts(signed_in: FlaskClient) -> None:
     moldova = factories.country("MDA")
-    earlier = factories.delegation(visit=factories.visit(title="Labour exploitation study tour",
-                                                         starts_on=date(2012, 5, 7)), country=moldova)  # fmt: skip
+    factories.delegation(visit=factories.visit(title="Labour exploitation study tour",
+                                               starts_on=date(2012, 5, 7)), country=moldova)  # fmt: skip
     factories.delegation(visit=factories.visit(title="Thai visit", starts_on=date(2013, 1, 7)),
                          country=factories.country("THA"))  # fmt: skip
     delegation = factories.delegation(visit=factories.visit(title="Victim services exchange", location="Chicago"),

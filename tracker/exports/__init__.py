@@ -1,1 +1,1 @@
-"""CSV exports of delegations and requests, for the command line now and for the web's export later."""
+"""CSV exports: the tables the command line writes and the lists' *Export CSV* downloads stream."""

@@ -25,7 +25,7 @@ from tracker.charts import (
     bar_chart,
     column_chart,
 )
-from tracker.health.figures import QUIET_DAYS, Dimension, Figures, Health
+from tracker.health.figures import QUIET_DAYS, Figures, Health
 from tracker.info_requests.forms import DELIVERED, LATE, ON_TIME, OPEN, OVERDUE
 from tracker.models import DelegationStatus
 from tracker.templating import format_date
@@ -85,7 +85,7 @@ class Links:
             if group.key is None:
                 self.arguments = None
             else:
-                self.arguments[health.dimension.value] = _filter_value(health.dimension, group.key)
+                self.arguments[health.dimension.value] = str(getattr(group.key, "value", group.key))
 
     def _requests(self, **filters: Any) -> str | None:
         return None if self.arguments is None else url_for("info_requests.list", **self.arguments, **filters)
@@ -116,10 +116,6 @@ class Links:
         return url_for(
             "delegations.list", **self.arguments, status=DelegationStatus.ACTIVE.value, no_contact_days=QUIET_DAYS
         )
-
-
-def _filter_value(dimension: Dimension, key: Any) -> str:
-    return str(key.value if hasattr(key, "value") else key)
 
 
 def outcome_note(figures: Figures) -> str:

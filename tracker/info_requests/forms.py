@@ -120,7 +120,7 @@ class RequestFilterForm(ScopeFilterForm):
              (LATE, "Delivered late")]
         ),
         validators=[Optional()],
-        description="Overdue: still owed and past the due date. On time: delivered no later than the due date.",
+        description="Overdue: owed and past due. On time: by the due date.",
     )
     overdue_on = DateField(
         "Overdue on", validators=[Optional()], description="Past due and not delivered on that day."
