@@ -98,16 +98,34 @@ class Health:
 
 def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) -> Health:
     """Every figure for the delegations in ``scope`` as of ``day``, overall and by ``dimension``."""
+    groups = _Groups(dimension)
     key_columns = _group_columns(dimension)
-    groups: dict[Any, Figures] = {}
+    _add_outcomes(groups, _requests_in(scope, *key_columns), key_columns, day)
+    _add_follow_ups(groups, _delegations_in(scope, *key_columns), key_columns, day)
+    rows = sorted(groups.values(), key=_ordering(dimension))
+    total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
+    total.median_days = medians_of(_requests_in(scope).add_columns(days_to_delivery())).get(())
+    return Health(scope, dimension, day, total, rows, _trend(scope, day))
 
-    def group(row: Sequence[Any]) -> Figures:
-        key = row[0]
-        if key not in groups:
-            groups[key] = Figures(key, _label(dimension, key, row[1] if dimension is Dimension.COUNTRY else None))
-        return groups[key]
 
-    requests = _requests_in(scope, *key_columns)
+class _Groups(dict[Any, Figures]):
+    """The groups met so far, by key; each is made, with its label, the first time a query returns it."""
+
+    def __init__(self, dimension: Dimension) -> None:
+        super().__init__()
+        self.dimension = dimension
+
+    def of(self, keys: Sequence[Any]) -> Figures:
+        """The group of a row's key columns (a country comes with its name)."""
+        key = keys[0]
+        if key not in self:
+            name = keys[1] if self.dimension is Dimension.COUNTRY else None
+            self[key] = Figures(key, _label(self.dimension, key, name))
+        return self[key]
+
+
+def _add_outcomes(groups: _Groups, requests: Select[Any], key_columns: list[ColumnElement[Any]], day: date) -> None:
+    """On time, late and overdue by group (one query), then the median days to delivery by group (another)."""
     for *keys, on_time, late, overdue_now in db.session.execute(
         requests.add_columns(
             func.count().filter(delivered_on_time()),
@@ -115,23 +133,22 @@ def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) ->
             func.count().filter(overdue(day)),
         ).group_by(*key_columns)
     ):
-        figures = group(keys)
+        figures = groups.of(keys)
         figures.on_time, figures.late, figures.overdue = on_time, late, overdue_now
     for key, median in medians_of(requests.add_columns(days_to_delivery())).items():
-        group(key if isinstance(key, tuple) else (key,)).median_days = median
+        groups.of(key if isinstance(key, tuple) else (key,)).median_days = median
+
+
+def _add_follow_ups(groups: _Groups, delegations: Select[Any], key_columns: list[ColumnElement[Any]],
+                    day: date) -> None:
+    """Delegations followed up (active, visit ended) and those of them gone quiet, by group, in one query."""
     followed_up = and_(Delegation.status == DelegationStatus.ACTIVE, Visit.ends_on < day)
     quiet = and_(Delegation.status == DelegationStatus.ACTIVE, no_contact_for(QUIET_DAYS, day))
     for *keys, followed, quiet_count in db.session.execute(
-        _delegations_in(scope, *key_columns)
-        .add_columns(func.count().filter(followed_up), func.count().filter(quiet))
-        .group_by(*key_columns)
+        delegations.add_columns(func.count().filter(followed_up), func.count().filter(quiet)).group_by(*key_columns)
     ):
-        figures = group(keys)
+        figures = groups.of(keys)
         figures.followed_up, figures.quiet = followed, quiet_count
-    rows = sorted(groups.values(), key=_ordering(dimension))
-    total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
-    total.median_days = medians_of(_requests_in(scope).add_columns(days_to_delivery())).get(())
-    return Health(scope, dimension, day, total, rows, _trend(scope, day))
 
 
 #: The figures that add up across groups (the median does not).
