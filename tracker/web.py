@@ -18,12 +18,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.portal import staff, views  # noqa: F401  (the portal's routes)
     from tracker.portal import staff_bp as portal_staff_bp
     from tracker.reminders import bp as reminders_bp
+    from tracker.search import bp as search_bp
     from tracker.visits import bp as visits_bp
 
     for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp, reminders_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(countries_bp)
-    for blueprint in (materials_bp, portal_bp, portal_staff_bp):
+    for blueprint in (materials_bp, portal_bp, portal_staff_bp, search_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_roles)
 
