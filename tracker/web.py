@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.auth.access import enforce_roles
+    from tracker.calendar_feed import bp as calendar_feed_bp
     from tracker.countries import bp as countries_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.delegations import bp as delegations_bp
@@ -24,7 +25,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp, reminders_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(countries_bp)
-    for blueprint in (materials_bp, portal_bp, portal_staff_bp, search_bp):
+    for blueprint in (materials_bp, portal_bp, portal_staff_bp, search_bp, calendar_feed_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_roles)
 
