@@ -51,7 +51,7 @@ class TierUploadForm(TierImportSettings):
 
 
 class TierConfirmForm(TierImportSettings):
-    """Carries the uploaded file back, packed (see tier_import.pack), so that confirming needs no server state."""
+    """Carries the uploaded file back, packed (see tracker.csv_import), so that confirming needs no server state."""
 
     packed = HiddenField(validators=[DataRequired()])
     filename = HiddenField()
