@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from tracker.search.terms import Terms, split_words
+from tracker.search.terms import Terms
+from tracker.words import split_words
 
 #: Characters of context kept before the first marked word when a text is shortened.
 LEAD = 60

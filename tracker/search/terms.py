@@ -11,36 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
+from tracker.words import fold, split_words
+
 #: Longer queries are refused by the form; more words than this are not searched for.
 MAX_QUERY_CHARS = 200
 MAX_WORDS = 12
 #: The last word is a prefix ("indon" finds Indonesia) from this length on: one letter would match half the index.
 MIN_PREFIX_CHARS = 2
-
-
-def _is_word_char(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category[0] in "LNM" or category == "Co"
-
-
-def split_words(text: str) -> list[tuple[int, int]]:
-    """The (start, end) of every word in ``text``."""
-    spans, start = [], None
-    for index, char in enumerate(text):
-        if _is_word_char(char):
-            start = index if start is None else start
-        elif start is not None:
-            spans.append((start, index))
-            start = None
-    if start is not None:
-        spans.append((start, len(text)))
-    return spans
-
-
-def fold(word: str) -> str:
-    """A word as the index compares it: accents taken off, case folded ("Côte" and "COTE" agree)."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 @dataclass(frozen=True)

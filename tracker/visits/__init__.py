@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
-from tracker.visits import views  # noqa: E402,F401
+from tracker.visits import roster_import, views  # noqa: E402,F401
