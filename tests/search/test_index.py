@@ -29,7 +29,8 @@ def test_a_new_record_is_found_at_once() -> None:
     }
     assert (SearchKind.DELEGATION, delegation.id) in found("indonesia")
     assert found("inspectorate") == {(SearchKind.DELEGATION, delegation.id), (SearchKind.DELEGATE, delegate.id)}
-    assert found(f"Spring exchange {delegation.visit_id}") >= {(SearchKind.VISIT, delegation.visit_id)}
+    visit_title = db.session.scalar(select(Visit.title).where(Visit.id == delegation.visit_id))
+    assert found(visit_title) >= {(SearchKind.VISIT, delegation.visit_id)}
 
 
 def test_an_edit_changes_what_finds_the_record() -> None:
