@@ -5,17 +5,18 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests import factories
 from tests.conftest import sign_in
 from tests.html import any_csrf_token
 from tests.portal.helpers import new_link, sign_in_delegate
+from tracker.calendar_feed.tokens import new_feed_token
 from tracker.extensions import db
-from tracker.models import MaterialVersion
+from tracker.models import MaterialVersion, User
 
 ROLES = ["anonymous", "viewer", "staff", "admin", "delegate"]
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "calendar_feed.feed"}
 #: Portal views that work without a delegate session; every other portal view needs one, and only that.
 PORTAL_ANONYMOUS = {"portal.sign_in", "portal.link", "portal.language"}
 DELEGATE_EMAIL = "delegate.of.records@gov.example"
@@ -58,7 +59,16 @@ def records() -> dict[str, object]:
         "version_id": _version_id(attachment.material_id),
         "summary_id": factories.needs_summary(delegation).id,
         "token": new_link(DELEGATE_EMAIL),
+        "calendar_token": _calendar_token(),
     }
+
+
+def _calendar_token() -> str:
+    owner = factories.user()
+    token = new_feed_token(owner)
+    db.session.execute(update(User).where(User.id == owner.id).values(calendar_token_hash=owner.calendar_token_hash))
+    db.session.commit()
+    return token
 
 
 def _version_id(material_id: int) -> int:

@@ -13,7 +13,8 @@ from tests import factories
 from tests.conftest import sign_in
 from tests.data import DATA
 from tests.html import csrf_token
-from tracker.admin.tier_import import pack
+from tracker.admin.tier_import import PURPOSE
+from tracker.csv_import import pack
 from tracker.extensions import db
 from tracker.models import Country, Tier, TierPlacement, TimelineEntry, User
 
@@ -108,8 +109,19 @@ def test_no_file_gets_a_message(as_admin: FlaskClient) -> None:
     assert response.status_code == 200 and "Choose a CSV file." in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("packed", ["not base64!", pack(b"x" * 10)[:-4], pack(b"\x00" * 3_000_000), ""])
-def test_a_damaged_confirmation_changes_nothing(as_admin: FlaskClient, packed: str) -> None:
+DAMAGED = {
+    "not packed": lambda: "not base64!",
+    "cut short": lambda: pack(b"x" * 10, PURPOSE)[:-4],
+    "too large": lambda: pack(b"\x00" * 3_000_000, PURPOSE),
+    "empty": lambda: "",
+    "packed for another import": lambda: pack(b"Country;Tier\nMoldova;1\n", "roster:1"),
+    "unsigned": lambda: pack(b"Country;Tier\nMoldova;1\n", PURPOSE).rsplit(".", 1)[0],
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED)
+def test_a_damaged_confirmation_changes_nothing(as_admin: FlaskClient, damage: str) -> None:
+    packed = DAMAGED[damage]()
     token = csrf_token(as_admin.get("/admin/tiers/import"))
     data = {"csrf_token": token, "packed": packed, "filename": "tip.csv", "year": "2016", "numbering": ""}
     response = as_admin.post("/admin/tiers/import/confirm", data=data)

@@ -23,9 +23,17 @@ def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | 
 
     from tracker import cli, database, errors, portal, reminders, templating, web  # noqa: F401  (database: SQLite settings)
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.search import schema as search_schema
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
+    # include_name: Alembic leaves alone the search index's structures that are not models (see tracker/search).
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_DIR / "migrations"),
+        render_as_batch=True,
+        include_name=search_schema.include_name,
+    )
     limiter.init_app(app)
     login_manager.init_app(app)
     web.register_blueprints(app)  # before CSRF: who may do something is checked before how it was sent

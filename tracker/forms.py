@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
+from flask_wtf.file import FileField, FileRequired, FileSize
+from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 
 def options(*groups: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
@@ -51,3 +52,22 @@ class VersionedForm(FlaskForm):
     def is_stale(self, record: Any) -> bool:
         """True when someone saved the record after this form was opened."""
         return self.version.data != str(record.version)
+
+
+class ConfirmImportForm(FlaskForm):
+    """An import's confirmation: carries the previewed file back, packed and signed (see tracker.csv_import), so that
+    confirming needs no server state."""
+
+    packed = HiddenField(validators=[DataRequired()])
+    filename = HiddenField()
+    skip_invalid = BooleanField("Import the other rows and skip those that cannot be imported")
+    submit = SubmitField("Import")
+
+
+def csv_upload_field(max_bytes: int, too_large: str, description: str, label: str = "CSV file") -> FileField:
+    """An import's file: required, and refused with ``too_large`` above ``max_bytes``."""
+    return FileField(
+        label,
+        validators=[FileRequired("Choose a CSV file."), FileSize(max_bytes, message=too_large)],
+        description=description,
+    )

@@ -10,9 +10,9 @@ from flask import Flask, Response
 #: defines its blueprint, so that a module can import another domain's queries without pulling in its views
 #: (and everything they import) half-way through its own import.
 VIEW_MODULES = (
-    "admin.tier_import", "admin.views", "auth.views", "countries.views", "dashboard.views", "delegations.views",
-    "health.views", "info_requests.views", "materials.views", "portal.staff", "portal.views", "reminders.views",
-    "visits.views",
+    "admin.tier_import", "admin.views", "auth.views", "calendar_feed.views", "countries.views", "dashboard.views",
+    "delegations.views", "health.views", "info_requests.views", "materials.views", "portal.staff", "portal.views",
+    "reminders.views", "search.views", "visits.roster_import", "visits.views",
 )  # fmt: skip
 
 
@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.auth.access import enforce_roles
+    from tracker.calendar_feed import bp as calendar_feed_bp
     from tracker.countries import bp as countries_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.delegations import bp as delegations_bp
@@ -32,12 +33,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.portal import bp as portal_bp
     from tracker.portal import staff_bp as portal_staff_bp
     from tracker.reminders import bp as reminders_bp
+    from tracker.search import bp as search_bp
     from tracker.visits import bp as visits_bp
 
     for blueprint in (auth_bp, dashboard_bp, visits_bp, delegations_bp, info_requests_bp, reminders_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(countries_bp)
-    for blueprint in (materials_bp, portal_bp, portal_staff_bp, health_bp):
+    for blueprint in (materials_bp, portal_bp, portal_staff_bp, health_bp, search_bp, calendar_feed_bp):
         app.register_blueprint(blueprint)
     app.before_request(enforce_roles)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms import IntegerField, SelectField, SubmitField
+from wtforms.validators import NumberRange, Optional
 
 from tracker.countries.tier_values import Numbering
-from tracker.forms import options
+from tracker.forms import ConfirmImportForm, csv_upload_field, options
 
 #: A year of the report is some 200 rows (8 kB); the whole history since 2001 stays far below this.
 MAX_TIER_FILE_BYTES = 2 * 1024 * 1024
@@ -38,22 +37,14 @@ class TierImportSettings(FlaskForm):
 
 
 class TierUploadForm(TierImportSettings):
-    file = FileField(
-        "CSV file",
-        validators=[
-            FileRequired("Choose a CSV file."),
-            FileSize(MAX_TIER_FILE_BYTES, message="The file is larger than a tier table can be (2 MB)."),
-        ],
-        description="A header row naming a country column (name or ISO alpha-3 code), a tier column and, "
+    file = csv_upload_field(
+        MAX_TIER_FILE_BYTES,
+        "The file is larger than a tier table can be (2 MB).",
+        "A header row naming a country column (name or ISO alpha-3 code), a tier column and, "
         "unless you give the year below, a year column.",
     )
     submit = SubmitField("Preview the import")
 
 
-class TierConfirmForm(TierImportSettings):
-    """Carries the uploaded file back, packed (see tier_import.pack), so that confirming needs no server state."""
-
-    packed = HiddenField(validators=[DataRequired()])
-    filename = HiddenField()
-    skip_invalid = BooleanField("Import the other rows and skip those that cannot be imported")
-    submit = SubmitField("Import")
+class TierConfirmForm(TierImportSettings, ConfirmImportForm):
+    """The confirmation, with the settings the file was previewed with."""

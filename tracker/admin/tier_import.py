@@ -1,15 +1,7 @@
-"""Tier import in the admin area: upload a CSV, see what every row would do, then confirm.
-
-Nothing is kept on the server between the preview and the confirmation: the file travels back in the
-confirmation form, compressed, and is read again from scratch, so a deployment with several web hosts
-needs no shared storage and the import applies to the database as it is when confirmed.
-"""
+"""Tier import in the admin area: upload a CSV, see what every row would do, then confirm (the file travels
+back in the confirmation form: see tracker.csv_import)."""
 
 from __future__ import annotations
-
-import base64
-import binascii
-import zlib
 
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy.exc import IntegrityError
@@ -18,27 +10,13 @@ from werkzeug.wrappers import Response
 from tracker.admin import bp
 from tracker.admin.forms import MAX_TIER_FILE_BYTES, TierConfirmForm, TierImportSettings, TierUploadForm
 from tracker.auth.access import acting_user, admin_only
-from tracker.countries.imports import ImportRefused, TierImport, apply_import, preview_import
-from tracker.countries.tier_files import TierFileError
+from tracker.countries.imports import TierImport, apply_import, preview_import
 from tracker.countries.tier_values import describe
+from tracker.csv_import import CsvFileError, ImportRefused, pack, unpack
 from tracker.extensions import db
 
-
-def pack(data: bytes) -> str:
-    """The file as form-safe text, compressed so that even a large table stays a small form field."""
-    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
-
-
-def unpack(text: str) -> bytes:
-    """The file back; ValueError for anything that is not a packed file of at most the upload limit."""
-    try:
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(base64.b64decode(text, validate=True), MAX_TIER_FILE_BYTES + 1)
-    except (binascii.Error, zlib.error) as error:
-        raise ValueError("the file sent back is damaged") from error
-    if len(data) > MAX_TIER_FILE_BYTES or inflater.unconsumed_tail or not inflater.eof:
-        raise ValueError("the file sent back is damaged")
-    return data
+#: What a packed tier file is signed for: it cannot be confirmed as another kind of import.
+PURPOSE = "tiers"
 
 
 @bp.route("/tiers/import", methods=["GET", "POST"])
@@ -50,11 +28,11 @@ def tier_import() -> str:
         data = form.file.data.read()
         try:
             preview = preview_import(data, form.year.data, form.chosen_numbering())
-        except TierFileError as error:
+        except CsvFileError as error:
             form.file.errors.append(str(error))
         else:
             confirm = TierConfirmForm(formdata=None, data=_settings(form))
-            confirm.packed.data, confirm.filename.data = pack(data), form.file.data.filename or "upload.csv"
+            confirm.packed.data, confirm.filename.data = pack(data, PURPOSE), form.file.data.filename or "upload.csv"
             return _preview_page(preview, confirm)
     return render_template("admin/tier_import.html", form=form)
 
@@ -68,7 +46,7 @@ def tier_import_confirm() -> str | Response:
         return _start_again("The confirmation was incomplete.", form)
     try:
         preview = _read_again(form)
-    except (ValueError, TierFileError) as error:  # only a tampered or truncated form gets here
+    except ValueError as error:  # only a tampered or truncated form gets here (CsvFileError is a ValueError)
         return _start_again(f"The import could not be read again ({error}).", form)
     try:
         result = apply_import(preview, acting_user(), skip_invalid=form.skip_invalid.data)
@@ -89,7 +67,8 @@ def tier_import_confirm() -> str | Response:
 
 
 def _read_again(form: TierConfirmForm) -> TierImport:
-    return preview_import(unpack(form.packed.data), form.year.data, form.chosen_numbering())
+    data = unpack(form.packed.data, PURPOSE, MAX_TIER_FILE_BYTES)
+    return preview_import(data, form.year.data, form.chosen_numbering())
 
 
 def _settings(form: TierImportSettings) -> dict[str, object]:

@@ -8,9 +8,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
-from tracker.countries.imports import ImportRefused, apply_import, preview_import
-from tracker.countries.tier_files import TierFileError
+from tracker.countries.imports import apply_import, preview_import
 from tracker.countries.tier_values import Numbering, describe
+from tracker.csv_import import CsvFileError, ImportRefused
 from tracker.extensions import db
 
 tiers_cli = AppGroup("tiers", help="The TIP-report tier history.")
@@ -31,7 +31,7 @@ def import_command(file: BinaryIO, year: int | None, numbering: str | None, skip
     and a year column or --year. Nothing changes when a row cannot be read, unless --skip-invalid."""
     try:
         preview = preview_import(file.read(), year, Numbering(numbering) if numbering else None)
-    except TierFileError as error:
+    except CsvFileError as error:
         raise click.ClickException(f"{file.name}: {error} Nothing was imported.") from error
     for row in preview.problems:
         click.echo(f"line {row.line}: {row.written or '(no country)'}: {row.note}", err=True)

@@ -8,9 +8,8 @@ person asks to skip such rows; a file that is not a tier table at all is always 
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
@@ -20,17 +19,9 @@ from tracker.countries.reference import FIRST_REPORT_YEAR
 from tracker.countries.tier_changes import TierMove, record_tier_moves, tier_moves
 from tracker.countries.tier_files import RawRow, TierFileError, read_tier_file
 from tracker.countries.tier_values import Numbering, NumberingError, TierValueError, detect_numbering, parse_tier
+from tracker.csv_import import Outcome, Preview, refuse_problems
 from tracker.extensions import db
 from tracker.models import Country, Tier, TierPlacement, User
-
-
-class Outcome(enum.StrEnum):
-    ADDED = "added"
-    CHANGED = "changed"
-    UNCHANGED = "unchanged"
-    DUPLICATE = "duplicate"
-    SKIPPED = "skipped"
-    INVALID = "invalid"
 
 
 @dataclass
@@ -50,24 +41,12 @@ class PreviewRow:
         self.outcome, self.note = Outcome.INVALID, problem
 
 
-@dataclass
-class TierImport:
+class TierImport(Preview[PreviewRow]):
     """The preview of an import: every row and what it would do."""
 
-    rows: list[PreviewRow]
-    numbering: Numbering
-    counts: Counter[Outcome] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.counts = Counter(row.outcome for row in self.rows)
-
-    @property
-    def problems(self) -> list[PreviewRow]:
-        return [row for row in self.rows if row.outcome is Outcome.INVALID]
-
-    @property
-    def duplicates(self) -> list[PreviewRow]:
-        return [row for row in self.rows if row.outcome is Outcome.DUPLICATE]
+    def __init__(self, rows: list[PreviewRow], numbering: Numbering) -> None:
+        super().__init__(rows)
+        self.numbering = numbering
 
     @property
     def skipped(self) -> Counter[str]:
@@ -88,10 +67,6 @@ class ImportResult:
     moves: list[TierMove]
     #: How many timeline entries the moves made on active delegations.
     recorded: int
-
-
-class ImportRefused(ValueError):
-    """Rows that cannot be imported, and no permission to skip them."""
 
 
 def preview_import(data: bytes, year: int | None = None, numbering: Numbering | None = None) -> TierImport:
@@ -126,8 +101,7 @@ def apply_import(preview: TierImport, actor: User | None, *, skip_invalid: bool 
 
     Refuses, changing nothing, when a row is invalid and ``skip_invalid`` is not given.
     """
-    if preview.problems and not skip_invalid:
-        raise ImportRefused(f"{len(preview.problems)} row(s) cannot be imported; nothing was changed.")
+    refuse_problems(preview, skip_invalid)
     history_before = _history()
     added = [row for row in preview.rows if row.outcome is Outcome.ADDED]
     changed = [row for row in preview.rows if row.outcome is Outcome.CHANGED]

@@ -30,6 +30,7 @@ from tracker.models.requests import (
     TimelineEntry,
     TimelineKind,
 )
+from tracker.models.search import SearchDocument, SearchKind
 from tracker.models.users import Role, User
 from tracker.models.visits import (
     ContactChannel,
@@ -65,6 +66,8 @@ __all__ = [
     "RequestStatus",
     "Role",
     "SchedulerLease",
+    "SearchDocument",
+    "SearchKind",
     "StatedNeed",
     "Tier",
     "TierPlacement",

@@ -51,6 +51,8 @@ class User(UserMixin, CreatedAtMixin, Base):
     #: Monday = 0, as Python's ``date.weekday()``.
     digest_weekday: Mapped[int] = mapped_column(default=0)
     digest_time: Mapped[time] = mapped_column(default=time(8, 0))
+    #: SHA-256 of the secret in the user's calendar feed URL (tracker/calendar_feed); None: no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"

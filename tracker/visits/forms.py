@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.auth.services import staff_choices
-from tracker.forms import FilterForm, VersionedForm, options
+from tracker.forms import FilterForm, VersionedForm, csv_upload_field, options
+from tracker.visits.roster import MAX_ROSTER_BYTES
 from tracker.visits.services import VisitFields
 
 NO_HOST = 0
@@ -47,3 +49,15 @@ class VisitForm(VersionedForm):
 class VisitFilterForm(FilterForm):
     q = StringField("Title, partner or place", validators=[Optional(), Length(max=200)])
     year = IntegerField("Year", validators=[Optional(), NumberRange(min=1990, max=2100)])
+
+
+class RosterUploadForm(FlaskForm):
+    file = csv_upload_field(
+        MAX_ROSTER_BYTES,
+        "The file is larger than a roster can be (1 MB).",
+        "One row per delegate, with a header row naming the columns: country (a name or an ISO code) "
+        "and name (or first and last name); title, organisation, email and languages when the partner gives them. "
+        "Commas, semicolons or tabs; saved from any spreadsheet.",
+        label="Roster (CSV file)",
+    )
+    submit = SubmitField("Preview the import")
