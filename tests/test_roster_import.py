@@ -110,6 +110,13 @@ def test_importing_the_same_roster_again_adds_nobody(signed_in: FlaskClient, vis
     assert "new delegation" not in page and "Nothing to add" in page and "Add 0" not in page
 
 
+def test_a_delegate_without_email_is_known_by_name(signed_in: FlaskClient, visit: Visit) -> None:
+    content = "Country,Name\nMoldova,ION CEBAN\nPeru,Rosa Quispe\nPeru,Rosa  Quispé\n".encode()
+    _, preview = upload(signed_in, visit, content)
+    assert "3 rows: 1 to add, 2 duplicate" in preview
+    assert "already a delegate from Moldova: skipped" in preview and "same name as line 3: skipped" in preview
+
+
 def test_a_windows_spreadsheet_file_is_read_and_said_so(signed_in: FlaskClient, visit: Visit) -> None:
     content = "Country,Name,Organization\r\nFrance,Renée Lefèvre,Ministère de l'Intérieur\r\n".encode("cp1252")
     status, page = upload(signed_in, visit, content)

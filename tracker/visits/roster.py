@@ -22,6 +22,7 @@ from tracker.delegations.services import DelegateFields, DelegationFields, creat
 from tracker.extensions import db
 from tracker.languages import language_code
 from tracker.models import Country, Delegate, Delegation, DelegationStatus, Role, User, Visit
+from tracker.words import fold
 
 #: Header names for each column, as ``header_key`` writes them.
 COLUMN_NAMES = {
@@ -99,7 +100,7 @@ def preview_roster(data: bytes, visit: Visit, actor: User) -> RosterPreview:
     countries = _Countries()
     rows = [_read_row(line, cells, columns, countries) for line, cells in table.rows]
     delegations = _delegations_by_country(visit)
-    _mark_duplicates(rows, delegations, _emails_at(visit))
+    _mark_duplicates(rows, delegations, _delegates_at(visit))
     adding = {row.country for row in rows if row.outcome is Outcome.ADDED and row.country}
     new_countries = sorted((c for c in adding if c.id not in delegations), key=lambda country: country.name)
     return RosterPreview(rows, table.encoding, new_countries, _liaison(visit, actor))
@@ -166,20 +167,27 @@ def _language(written: str) -> tuple[str, str]:
     return "en", ""
 
 
-def _mark_duplicates(rows: list[RosterRow], delegations: dict[int, int], emails: set[tuple[int, str]]) -> None:
-    """A delegate whose email the delegation already has, or that an earlier row of the file gives, is skipped."""
+def _mark_duplicates(rows: list[RosterRow], delegations: dict[int, int], known: set[tuple[int, str]]) -> None:
+    """A delegate the delegation already has, or that an earlier row of the file gives, is skipped: the same email,
+    or for a row without one, the same name (whatever its case and accents)."""
     first: dict[tuple[int, str], int] = {}
     for row in rows:
-        if row.outcome is not Outcome.ADDED or row.country is None or row.email is None:
+        if row.outcome is not Outcome.ADDED or row.country is None:
             continue
-        key = (row.country.id, row.email)
+        key = _identity(row.email, row.name)
         delegation_id = delegations.get(row.country.id)
-        if delegation_id is not None and (delegation_id, row.email) in emails:
+        if delegation_id is not None and (delegation_id, key) in known:
             row.outcome, row.note = Outcome.DUPLICATE, f"already a delegate from {row.country.name}: skipped"
-        elif key in first:
-            row.outcome, row.note = Outcome.DUPLICATE, f"same email as line {first[key]}: skipped"
+        elif (row.country.id, key) in first:
+            same = "email" if row.email else "name"
+            row.outcome, row.note = Outcome.DUPLICATE, f"same {same} as line {first[row.country.id, key]}: skipped"
         else:
-            first[key] = row.line
+            first[row.country.id, key] = row.line
+
+
+def _identity(email: str | None, name: str) -> str:
+    """Who a delegate is for finding duplicates: their email, else their name."""
+    return f"email:{email}" if email else "name:" + " ".join(fold(word) for word in name.split())
 
 
 class _Countries:
@@ -201,14 +209,19 @@ def _delegations_by_country(visit: Visit) -> dict[int, int]:
     return {country_id: delegation_id for country_id, delegation_id in db.session.execute(query)}
 
 
-def _emails_at(visit: Visit) -> set[tuple[int, str]]:
-    """(delegation id, email) of every delegate of the visit who has an email."""
+def _delegates_at(visit: Visit) -> set[tuple[int, str]]:
+    """(delegation id, identity) of every delegate of the visit: by email, and by name for rows without one."""
     query = (
-        select(Delegate.delegation_id, Delegate.email)
+        select(Delegate.delegation_id, Delegate.email, Delegate.name)
         .join(Delegation, Delegation.id == Delegate.delegation_id)
-        .where(Delegation.visit_id == visit.id, Delegate.email.is_not(None))
+        .where(Delegation.visit_id == visit.id)
     )
-    return {(delegation_id, email) for delegation_id, email in db.session.execute(query)}
+    known = set()
+    for delegation_id, email, name in db.session.execute(query):
+        known.add((delegation_id, _identity(None, name)))
+        if email:
+            known.add((delegation_id, _identity(email, name)))
+    return known
 
 
 def _liaison(visit: Visit, actor: User) -> User:
