@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.auth.access import enforce_roles
+    from tracker.auth.session_rules import end_idle_session, require_admin_two_factor
     from tracker.countries import bp as countries_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.delegations import bp as delegations_bp
@@ -25,7 +26,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(countries_bp)
     for blueprint in (materials_bp, portal_bp, portal_staff_bp):
         app.register_blueprint(blueprint)
+    # An idle session ends before the roles are checked, so that the page then asks to sign in again.
+    app.before_request(end_idle_session)
     app.before_request(enforce_roles)
+    app.before_request(require_admin_two_factor)
 
 
 #: Everything a page needs comes from this app: no inline script or style, no other site.

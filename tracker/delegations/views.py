@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from tracker import audit
 from tracker.auth.access import acting_user
 from tracker.delegations import bp
 from tracker.delegations.forms import (
@@ -31,6 +32,7 @@ from tracker.delegations.services import (
 )
 from tracker.extensions import db
 from tracker.models import (
+    AuditAction,
     ContactLog,
     Delegate,
     Delegation,
@@ -112,6 +114,9 @@ def detail(delegation_id: int) -> str:
         .order_by(InfoRequest.due_on, InfoRequest.id)
     ).all()
     contacts = db.session.scalars(delegation.contacts.select().options(joinedload(ContactLog.logged_by))).all()
+    if any(delegate.email for delegate in delegates):
+        audit.record_read(AuditAction.PERSONAL_DETAILS_VIEWED, f"Opened delegation #{delegation_id}, which lists "
+                          "its delegates' email addresses", target_kind="delegation", target_id=delegation_id)
     timeline = db.session.scalars(
         select(TimelineEntry)
         .where(TimelineEntry.delegation_id == delegation_id)
@@ -176,6 +181,9 @@ def delegate_form(delegation_id: int, delegate_id: int | None = None) -> str | R
             db.session.commit()
             flash("Delegate saved.", "success")
             return redirect(url_for("delegations.detail", delegation_id=delegation_id, _anchor="delegates"))
+    if delegate is not None and delegate.email and request.method == "GET":
+        audit.record_read(AuditAction.PERSONAL_DETAILS_VIEWED, f"Opened the form of delegate #{delegate.id}",
+                          target_kind="delegate", target_id=delegate.id)
     heading = f"Edit {delegate.name}" if delegate else "Add a delegate"
     return render_template("delegations/child_form.html", form=form, delegation=delegation, heading=heading)
 

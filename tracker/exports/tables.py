@@ -15,9 +15,10 @@ from typing import Any, NamedTuple, TextIO
 
 from sqlalchemy import ColumnElement, Select, select
 
+from tracker import audit
 from tracker.delegations.queries import delegate_count, last_contact_on, open_request_count
 from tracker.extensions import db
-from tracker.models import Country, Delegate, Delegation, InfoRequest, TierPlacement, User, Visit
+from tracker.models import AuditAction, Country, Delegate, Delegation, InfoRequest, TierPlacement, User, Visit
 from tracker.models.base import LabelledEnum
 
 #: Rows fetched from the database at a time: memory stays flat however many rows there are.
@@ -32,6 +33,7 @@ Criteria = ColumnElement[bool]
 class Table(NamedTuple):
     """A table's query; its column labels are the CSV headings, so the two cannot drift apart."""
 
+    name: str
     query: Callable[[], Select[Any]]
 
     @property
@@ -134,10 +136,10 @@ def _delegates() -> Select[Any]:
     )
 
 
-DELEGATIONS = Table(_delegations)
-REQUESTS = Table(_requests)
-TIERS = Table(_tiers)
-DELEGATES = Table(_delegates)
+DELEGATIONS = Table("delegations", _delegations)
+REQUESTS = Table("requests", _requests)
+TIERS = Table("tiers", _tiers)
+DELEGATES = Table("delegates", _delegates)
 
 
 def spreadsheet_cell(value: Cell) -> str | int:
@@ -153,10 +155,11 @@ def spreadsheet_cell(value: Cell) -> str | int:
 
 
 def write_csv(table: Table, stream: TextIO, *criteria: Criteria) -> int:
-    """Write the heading row, then every row; return how many rows were written."""
+    """Write the heading row, then every row; return how many rows were written (and audit the export)."""
     writer = csv.writer(stream)
     writer.writerow(table.headings)
     count = 0
     for count, row in enumerate(table.rows(*criteria), start=1):
         writer.writerow([spreadsheet_cell(value) for value in row])
+    audit.record_read(AuditAction.EXPORT, f"Exported {table.name} as CSV: {count} rows", target_kind="export")
     return count

@@ -1,5 +1,6 @@
 """Every table, imported here so that Alembic and the app see the whole schema."""
 
+from tracker.models.audit import AuditAction, AuditEntry
 from tracker.models.base import Base
 from tracker.models.countries import Country, Region, Tier, TierPlacement
 from tracker.models.materials import (
@@ -13,6 +14,7 @@ from tracker.models.materials import (
 )
 from tracker.models.portal import LinkPurpose, NeedsSummary, PortalLink, PortalSession, SummaryResponse
 from tracker.models.reminders import (
+    AccountMail,
     FollowUpCadence,
     MessageKind,
     OutboxMessage,
@@ -30,7 +32,7 @@ from tracker.models.requests import (
     TimelineEntry,
     TimelineKind,
 )
-from tracker.models.users import Role, User
+from tracker.models.users import AccountLink, AccountLinkPurpose, RecoveryCode, Role, User
 from tracker.models.visits import (
     ContactChannel,
     ContactLog,
@@ -44,6 +46,11 @@ from tracker.models.visits import (
 
 __all__ = [
     "OPEN_STATUSES",
+    "AccountLink",
+    "AccountLinkPurpose",
+    "AccountMail",
+    "AuditAction",
+    "AuditEntry",
     "Base",
     "ContactChannel",
     "ContactLog",
@@ -59,6 +66,7 @@ __all__ = [
     "OutboxStatus",
     "PortalMail",
     "Priority",
+    "RecoveryCode",
     "ReminderPolicy",
     "RequestKind",
     "Region",

@@ -40,8 +40,15 @@ class PortalMail(LabelledEnum):
     DELEGATE_MESSAGE = "delegate_message", "Delegate's message"
 
 
+class AccountMail(LabelledEnum):
+    """Mail about a staff account: the link to set a password."""
+
+    STAFF_INVITATION = "staff_invitation", "Staff invitation"
+    PASSWORD_RESET = "password_reset", "Password reset"
+
+
 #: Every kind of mail the outbox carries, with its label: the mail log's filter and column.
-MAIL_KIND_LABELS = dict(MessageKind.choices() + PortalMail.choices())
+MAIL_KIND_LABELS = dict(MessageKind.choices() + PortalMail.choices() + AccountMail.choices())
 
 
 def mail_kind_label(kind: str) -> str:
