@@ -159,15 +159,15 @@ def _replace_everywhere(names: list[str], emails: list[str], placeholder: str, d
                 _replace_in_json(table, column, scope, [*name_variants, *email_variants], placeholder)
             if not isinstance(column.type, sa.String) or isinstance(column.type, sa.Enum):
                 continue
-            has_email = or_(*(column.contains(email, autoescape=True) for email in email_variants))
-            has_name = or_(*(column.contains(name, autoescape=True) for name in name_variants))
-            where = or_(has_email, sa.and_(scope, has_name)) if scope is not None and name_variants else has_email
-            if not email_variants and (scope is None or not name_variants):
+            found = [column.contains(email, autoescape=True) for email in email_variants]
+            if scope is not None and name_variants:
+                found.append(sa.and_(scope, or_(*(column.contains(name, autoescape=True) for name in name_variants))))
+            if not found:
                 continue
             replaced: Any = column
             for needle in (*name_variants, *email_variants):
                 replaced = func.replace(replaced, needle, placeholder)
-            db.session.execute(update(table).where(where).values({column.name: replaced}))
+            db.session.execute(update(table).where(or_(*found)).values({column.name: replaced}))
 
 
 def _rows_of_the_delegations(table: sa.Table, delegation_ids: list[int], delegate_ids: list[int],
