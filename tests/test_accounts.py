@@ -15,6 +15,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import sign_in
 from tests.html import csrf_token
+from tests.queries import counting_queries
 from tests.smtp import SMTPServer
 from tracker.auth.passwords import password_problem, verify_password
 from tracker.auth.services import AccountError, change_role, set_enabled
@@ -354,3 +355,15 @@ def test_the_idle_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPat
         monkeypatch.setenv("TRACKER_IDLE_MINUTES", wrong)
         with pytest.raises(RuntimeError, match="TRACKER_IDLE_MINUTES"):
             Config()
+
+
+def test_the_users_page_runs_the_same_queries_however_many_users(client: FlaskClient, admin: User) -> None:
+    sign_in(client, admin)
+    with counting_queries() as few:
+        assert client.get("/admin/users").status_code == 200
+    for role in ("staff", "viewer", "admin", "staff"):
+        factories.user(role=role)
+    factories.invitation()
+    with counting_queries() as many:
+        assert client.get("/admin/users").status_code == 200
+    assert len(many) == len(few)

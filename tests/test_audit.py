@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from tests import factories
 from tests.conftest import sign_in
 from tests.portal.helpers import sign_in_delegate
+from tests.queries import counting_queries
 from tracker import audit
 from tracker.extensions import db
 from tracker.models import AuditAction, AuditEntry, User
@@ -134,3 +135,13 @@ def test_the_audit_page_is_for_admins(client: FlaskClient, staff: User) -> None:
     sign_in(client, staff)
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit.csv").status_code == 403
+
+
+def test_the_audit_page_runs_the_same_queries_however_many_entries(client: FlaskClient, admin: User) -> None:
+    sign_in(client, admin)
+    with counting_queries() as few:
+        assert client.get("/admin/audit").status_code == 200
+    _three_entries(admin)
+    with counting_queries() as many:
+        assert client.get("/admin/audit").status_code == 200
+    assert len(many) == len(few)
