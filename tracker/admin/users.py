@@ -53,8 +53,7 @@ def invite() -> str | Response | tuple[str, int]:
                                             actor, now)
         except AccountError as error:
             db.session.rollback()
-            field = form.email if "email" in str(error).lower() else form.name
-            field.errors.append(str(error))
+            form[error.field].errors.append(str(error))
         else:
             outbox_id = queue_invitation(user, token, link, actor, now)
             db.session.commit()

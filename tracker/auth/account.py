@@ -42,8 +42,7 @@ def password() -> str | Response | tuple[str, int]:
             change_password(user, form.current.data or "", form.password.data or "")
         except AccountError as error:
             db.session.rollback()
-            field = form.current if "current" in str(error) else form.password
-            field.errors.append(str(error))
+            form[error.field].errors.append(str(error))
         else:
             db.session.commit()
             login_user(user)  # this browser carries the new session token; the others are signed out

@@ -25,30 +25,35 @@ RESETS_PER_HOUR = 3
 
 
 class AccountError(ValueError):
-    """Input that cannot make or change an account; the message is meant for the person who typed it."""
+    """Input that cannot make or change an account; the message is meant for the person who typed it, and
+    ``field`` names what they should correct (a form shows the message beside that field)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise AccountError(str(error)) from error
+        raise AccountError(str(error), "email") from error
 
 
 def check_password(password: str, *, email: str, name: str) -> None:
     if problem := password_problem(password, email=email, name=name):
-        raise AccountError(problem)
+        raise AccountError(problem, "password")
 
 
 def _new_account(email: str, name: str, role: Role) -> User:
     email = normalise_email(email)
     name = name.strip()
     if not name:
-        raise AccountError("A name is required.")
+        raise AccountError("A name is required.", "name")
     if len(name) > 120:
-        raise AccountError("The name must be at most 120 characters.")
+        raise AccountError("The name must be at most 120 characters.", "name")
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"An account with the email {email} already exists.")
+        raise AccountError(f"An account with the email {email} already exists.", "email")
     return User(email=email, name=name, role=role)
 
 
@@ -132,7 +137,7 @@ def set_password_with_link(token: str, password: str, now: datetime) -> User | N
 def change_password(user: User, current: str, new: str) -> None:
     """The signed-in user's own change: the current password first; other sessions end."""
     if not verify_password(user.password_hash, current):
-        raise AccountError("The current password is not right.")
+        raise AccountError("The current password is not right.", "current")
     check_password(new, email=user.email, name=user.name)
     _set_password(user, new)
     audit.record(AuditAction.PASSWORD_CHANGED, "Changed their password", user=user, target_kind="user",
