@@ -166,3 +166,10 @@ def test_an_admin_exports_and_erases_a_delegate(page: Page) -> None:
     expect(page.locator("#delegates")).to_contain_text(f"Erased delegate #{delegate_id}")
     expect(page.locator("#delegates")).not_to_contain_text("Oksana")
     _arrive(page, "14-erased", page.get_by_role("heading", name="Delegates"))
+
+    # The admin pages on a phone: tables become cards.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/admin/users")
+    _arrive(page, "15-users-phone", page.get_by_role("heading", name="Users"))
+    page.goto("/admin/audit")
+    _arrive(page, "16-audit-phone", page.get_by_role("heading", name="Audit log"))
