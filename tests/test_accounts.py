@@ -21,7 +21,7 @@ from tracker.auth.passwords import password_problem, verify_password
 from tracker.auth.services import AccountError, change_role, set_enabled
 from tracker.config import Config
 from tracker.extensions import db
-from tracker.models import AuditAction, AuditEntry, Role, User
+from tracker.models import AuditAction, AuditEntry, OutboxMessage, Role, User
 
 LINK = re.compile(r"http://\S+/account/set-password/[\w-]+")
 NEW_PASSWORD = "plum orchard lantern ferry"
@@ -159,6 +159,16 @@ def test_a_reset_link_works_for_an_hour_and_at_most_three_are_sent_an_hour(
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=61)):
         assert client.get(link).status_code == 410
         assert "ask for a new link" in client.get(link).get_data(as_text=True)
+
+
+def test_the_mail_log_does_not_show_the_link_of_a_reset(client: FlaskClient, admin: User, staff: User,
+                                                        smtp: SMTPServer) -> None:
+    _ask_for_reset(client, staff.email)
+    path = _link_in(smtp.received[0])
+    message_id = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == "password_reset"))
+    sign_in(client, admin)
+    page = client.get(f"/admin/mail/{message_id}").get_data(as_text=True)
+    assert "Reset your password" in page and path not in page and "Not shown" in page
 
 
 def test_a_deactivated_account_gets_no_reset_link(client: FlaskClient, smtp: SMTPServer) -> None:

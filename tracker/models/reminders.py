@@ -117,6 +117,11 @@ class OutboxMessage(CreatedAtMixin, Base):
     def kind_label(self) -> str:
         return mail_kind_label(self.kind)
 
+    @property
+    def holds_a_password_link(self) -> bool:
+        """An invitation or a reset: its link sets an account's password, so the mail log does not show it."""
+        return self.kind in {str(kind) for kind in AccountMail}
+
 
 class ReminderPolicy(Base):
     """The centre's reminder rules (SPEC §4), one row, edited by admins."""
