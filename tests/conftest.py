@@ -82,7 +82,30 @@ def empty_database() -> None:
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with db.engine.begin() as connection:
         for table in tables:
-            connection.execute(table.delete())
+            if table.name == "audit_entries":
+                _delete_audit_entries(connection)
+            else:
+                connection.execute(table.delete())
+
+
+def _delete_audit_entries(connection: sa.Connection) -> None:
+    """The audit log refuses DELETE (a trigger the migration made); tests set the trigger aside to empty it."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(sa.text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only"))
+        connection.execute(sa.text("DELETE FROM audit_entries"))
+        connection.execute(sa.text("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only"))
+    elif dialect == "sqlite":
+        triggers = connection.execute(sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+        )).all()
+        for name, _sql in triggers:
+            connection.execute(sa.text(f'DROP TRIGGER "{name}"'))
+        connection.execute(sa.text("DELETE FROM audit_entries"))
+        for _name, sql in triggers:
+            connection.execute(sa.text(sql))
+    else:
+        raise NotImplementedError(dialect)
 
 
 @pytest.fixture(autouse=True)

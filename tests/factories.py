@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import select
 
 from tracker.auth.passwords import hash_password
+from tracker.auth.services import issue_link
 from tracker.extensions import db
 from tracker.models import (
+    AccountLinkPurpose,
     Country,
     Delegate,
     Delegation,
@@ -54,6 +56,18 @@ def user(role: str = "staff", **fields: Any) -> User:
     values = {"email": f"{role}{n}@centre.example", "name": f"{role.title()} Person {n}", "role": Role(role)}
     values.update(fields)
     return _save(User(password_hash=hash_password(PASSWORD), **values))
+
+
+def invitation(role: str = "staff", **fields: Any) -> tuple[User, str]:
+    """An invited account without a password, and the token of its 7-day link to choose one."""
+    n = next(_sequence)
+    values = {"email": f"invited{n}@centre.example", "name": f"Invited Person {n}", "role": Role(role)}
+    values.update(fields)
+    invited = User(**values)
+    db.session.add(invited)
+    db.session.flush()
+    token, _link = issue_link(invited, AccountLinkPurpose.INVITATION, datetime.now(UTC))
+    return _save(invited), token
 
 
 def visit(**fields: Any) -> Visit:

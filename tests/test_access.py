@@ -16,12 +16,19 @@ from tracker.extensions import db
 from tracker.models import MaterialVersion, User
 
 ROLES = ["anonymous", "viewer", "staff", "admin", "delegate"]
-PUBLIC_ENDPOINTS = {"auth.login", "static", "calendar_feed.feed"}
+#: Reachable without signing in: signing in, asking for a reset link, choosing a password from an emailed link
+#: (an invitation or a reset: the person has no password yet, or has forgotten it), and the calendar feed
+#: (calendar programs have no session; its secret address is the key).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.forgot_password", "auth.set_password", "static", "calendar_feed.feed"}
+#: The second sign-in step (the code) is public too, but without a password step first it sends back to sign in.
+PUBLIC_SECOND_STEP = {"auth.login_code"}
 #: Portal views that work without a delegate session; every other portal view needs one, and only that.
 PORTAL_ANONYMOUS = {"portal.sign_in", "portal.link", "portal.language"}
 DELEGATE_EMAIL = "delegate.of.records@gov.example"
-#: State-changing routes that every signed-in user may use.
-OPEN_TO_VIEWERS = {"auth.logout"}
+#: State-changing routes that every signed-in user may use: signing out, and their own password and two-factor
+#: sign-in.
+OPEN_TO_VIEWERS = {"auth.logout", "auth.password", "auth.two_factor_start", "auth.two_factor_confirm",
+                   "auth.two_factor_disable", "auth.recovery_codes"}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -60,6 +67,8 @@ def records() -> dict[str, object]:
         "summary_id": factories.needs_summary(delegation).id,
         "token": new_link(DELEGATE_EMAIL),
         "calendar_token": _calendar_token(),
+        "user_id": factories.user(role="staff").id,
+        "account_token": factories.invitation()[1],
     }
 
 
@@ -105,6 +114,8 @@ def test_every_route_enforces_roles(
     if endpoint in PUBLIC_ENDPOINTS and method == "GET" and role == "anonymous":
         # A public page answers itself, not with a redirect to the sign-in page (its stylesheet must load there).
         assert status == 200, status
+    elif endpoint in PUBLIC_SECOND_STEP:
+        assert status == 302 and response.headers["Location"] == "/login", status
     elif endpoint in PUBLIC_ENDPOINTS or endpoint in PORTAL_ANONYMOUS:
         assert status < 400 or (method == "POST" and status == 400), status
     elif endpoint.startswith("portal."):

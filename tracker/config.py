@@ -34,6 +34,14 @@ def _megabytes(value: str) -> int:
     return megabytes
 
 
+def _minutes(value: str) -> int:
+    """TRACKER_IDLE_MINUTES: a whole number of minutes from 1 to one day, refused at start-up otherwise."""
+    minutes = int(value) if value.strip().isdigit() else 0
+    if not 1 <= minutes <= 1440:
+        raise RuntimeError(f"TRACKER_IDLE_MINUTES={value!r} must be a whole number of minutes from 1 to 1440")
+    return minutes
+
+
 def _switch(value: str) -> bool:
     return value.strip().lower() in {"on", "1", "true", "yes"}
 
@@ -55,6 +63,12 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = "10 per minute;50 per hour"
+    #: Per account (the email tried), counted in the database: this many failed sign-ins in this many minutes
+    #: and the next attempt is answered 429, whatever the client's address.
+    SIGN_IN_FAILURE_LIMIT = 10
+    SIGN_IN_FAILURE_MINUTES = 15
+    #: Asking for a password-reset link, per client address (each account also gets at most 3 an hour).
+    PASSWORD_RESET_RATE_LIMIT = "5 per minute;20 per hour"
     #: Asking for (and using) portal sign-in links, per client address; each address is also throttled in the database.
     PORTAL_LINK_RATE_LIMIT = "5 per minute;30 per hour"
 
@@ -73,6 +87,10 @@ class Config:
         self.MAX_UPLOAD_BYTES = _megabytes(env("TRACKER_MAX_UPLOAD_MB") or "25") * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.SCHEDULER_ENABLED = _switch(env("TRACKER_SCHEDULER") or "on")
+        #: A staff session unused for this long is signed out at its next request.
+        self.IDLE_MINUTES = _minutes(env("TRACKER_IDLE_MINUTES") or "30")
+        #: When on, an admin without two-factor sign-in must set it up before doing anything else.
+        self.REQUIRE_ADMIN_2FA = _switch(env("TRACKER_REQUIRE_ADMIN_2FA") or "off")
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.SECRET_KEY = env("TRACKER_SECRET_KEY") or self._kept_secret_key()
 
@@ -95,10 +113,13 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST_KIB = 1024
     SIGN_IN_RATE_LIMIT = "10000 per minute"
     PORTAL_LINK_RATE_LIMIT = "10000 per minute"
+    PASSWORD_RESET_RATE_LIMIT = "10000 per minute"
 
     def __init__(self) -> None:
         super().__init__()
         self.SCHEDULER_ENABLED = False
+        # Tests move the clock by days and years; the idle sign-out has its own test, which sets the limit.
+        self.IDLE_MINUTES = 60 * 24 * 365 * 20
 
     def _kept_secret_key(self) -> str:
         return "test-secret-key"

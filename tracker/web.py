@@ -10,9 +10,10 @@ from flask import Flask, Response
 #: defines its blueprint, so that a module can import another domain's queries without pulling in its views
 #: (and everything they import) half-way through its own import.
 VIEW_MODULES = (
-    "admin.tier_import", "admin.views", "auth.views", "calendar_feed.views", "countries.views", "dashboard.views",
-    "delegations.views", "health.views", "info_requests.views", "materials.views", "portal.staff", "portal.views",
-    "reminders.views", "search.views", "visits.roster_import", "visits.views",
+    "admin.audit_log", "admin.personal_data", "admin.tier_import", "admin.users", "admin.views", "auth.account",
+    "auth.views", "calendar_feed.views", "countries.views", "dashboard.views", "delegations.views", "health.views",
+    "info_requests.views", "materials.views", "portal.staff", "portal.views", "reminders.views", "search.views",
+    "visits.roster_import", "visits.views",
 )  # fmt: skip
 
 
@@ -24,6 +25,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth import bp as auth_bp
     from tracker.auth.access import enforce_roles
     from tracker.calendar_feed import bp as calendar_feed_bp
+    from tracker.auth.session_rules import end_idle_session, require_admin_two_factor
     from tracker.countries import bp as countries_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.delegations import bp as delegations_bp
@@ -41,7 +43,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(countries_bp)
     for blueprint in (materials_bp, portal_bp, portal_staff_bp, health_bp, search_bp, calendar_feed_bp):
         app.register_blueprint(blueprint)
+    # An idle session ends before the roles are checked, so that the page then asks to sign in again.
+    app.before_request(end_idle_session)
     app.before_request(enforce_roles)
+    app.before_request(require_admin_two_factor)
 
 
 #: Everything a page needs comes from this app: no inline script or style, no other site.

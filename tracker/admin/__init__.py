@@ -1,4 +1,5 @@
-"""The admin area: the centre lead's tools (imports, reminder policy, mail log, scheduler health)."""
+"""The admin area: the centre lead's tools (users, audit log, personal data, imports, reminder policy, mail log,
+scheduler health)."""
 
 from flask import Blueprint
 

@@ -1,13 +1,14 @@
-"""The admin area's forms: the tier import's upload and its confirmation."""
+"""The admin area's forms: the tier import's upload and its confirmation, the audit log's filters, erasure."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.countries.tier_values import Numbering
-from tracker.forms import ConfirmImportForm, csv_upload_field, options
+from tracker.forms import ConfirmImportForm, FilterForm, csv_upload_field, options
+from tracker.models import AuditAction
 
 #: A year of the report is some 200 rows (8 kB); the whole history since 2001 stays far below this.
 MAX_TIER_FILE_BYTES = 2 * 1024 * 1024
@@ -48,3 +49,36 @@ class TierUploadForm(TierImportSettings):
 
 class TierConfirmForm(TierImportSettings, ConfirmImportForm):
     """The confirmation, with the settings the file was previewed with."""
+
+
+#: The kinds of thing audit entries name, for the filter.
+AUDIT_TARGETS = [("user", "A user"), ("delegate", "A delegate"), ("delegation", "A delegation"),
+                 ("export", "An export"), ("tier history", "The tier history")]
+
+
+class AuditFilterForm(FilterForm):
+    action = SelectField("Action", choices=options([("", "Any action")], AuditAction.choices()),
+                         validators=[Optional()])
+    actor = StringField("Who (email contains)", validators=[Optional(), Length(max=254)])
+    target_kind = SelectField("Concerning", choices=options([("", "Anything")], AUDIT_TARGETS), validators=[Optional()])
+    target_id = IntegerField("Its id", validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+    def validate_until(self, field: DateField) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end comes before the start.")
+
+
+class EraseForm(FlaskForm):
+    """Erasure is confirmed by typing a word, not by a single click."""
+
+    confirmation = StringField(
+        "Type ERASE to confirm", validators=[DataRequired(message="Type ERASE to confirm."), Length(max=20)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    submit = SubmitField("Erase this delegate's personal data")
+
+    def validate_confirmation(self, field: StringField) -> None:
+        if (field.data or "").strip() != "ERASE":
+            raise ValidationError("Type ERASE, in capitals, to confirm.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 
+from tracker import audit
 from tracker.clock import today
 from tracker.countries.names import CountryNames, KnownCountry
 from tracker.countries.reference import FIRST_REPORT_YEAR
@@ -21,7 +22,7 @@ from tracker.countries.tier_files import RawRow, TierFileError, read_tier_file
 from tracker.countries.tier_values import Numbering, NumberingError, TierValueError, detect_numbering, parse_tier
 from tracker.csv_import import Outcome, Preview, refuse_problems
 from tracker.extensions import db
-from tracker.models import Country, Tier, TierPlacement, User
+from tracker.models import AuditAction, Country, Tier, TierPlacement, User
 
 
 @dataclass
@@ -116,6 +117,8 @@ def apply_import(preview: TierImport, actor: User | None, *, skip_invalid: bool 
             .values(tier=row.tier)
         )
     moves = tier_moves(history_before, [(r.country, r.year, r.tier) for r in (*added, *changed)])
+    audit.record(AuditAction.IMPORT, f"Imported TIP-report tiers: {preview.summary()}", user=actor,
+                 target_kind="tier history")
     return ImportResult(moves, record_tier_moves(moves, actor))
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
+from tracker import audit
 from tracker.auth.access import acting_user
 from tracker.clock import today
 from tracker.countries.services import tier_histories
@@ -34,6 +37,7 @@ from tracker.exports.web import table_download
 from tracker.extensions import db
 from tracker.models import (
     OPEN_STATUSES,
+    AuditAction,
     ContactLog,
     Delegate,
     Delegation,
@@ -129,6 +133,9 @@ def detail(delegation_id: int) -> str:
         .order_by(InfoRequest.due_on, InfoRequest.id)
     ).all()
     contacts = db.session.scalars(delegation.contacts.select().options(joinedload(ContactLog.logged_by))).all()
+    if any(delegate.email for delegate in delegates):
+        audit.record_read(AuditAction.PERSONAL_DETAILS_VIEWED, f"Opened delegation #{delegation_id}, which lists "
+                          "its delegates' email addresses", target_kind="delegation", target_id=delegation_id)
     timeline = db.session.scalars(
         select(TimelineEntry)
         .where(TimelineEntry.delegation_id == delegation_id)
@@ -234,6 +241,9 @@ def delegate_form(delegation_id: int, delegate_id: int | None = None) -> str | R
             db.session.commit()
             flash("Delegate saved.", "success")
             return redirect(url_for("delegations.detail", delegation_id=delegation_id, _anchor="delegates"))
+    if delegate is not None and delegate.email and request.method == "GET":
+        audit.record_read(AuditAction.PERSONAL_DETAILS_VIEWED, f"Opened the form of delegate #{delegate.id}",
+                          target_kind="delegate", target_id=delegate.id)
     heading = f"Edit {delegate.name}" if delegate else "Add a delegate"
     return render_template("delegations/child_form.html", form=form, delegation=delegation, heading=heading)
 

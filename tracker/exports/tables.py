@@ -15,10 +15,12 @@ from typing import Any, NamedTuple, TextIO
 
 from sqlalchemy import ColumnElement, Select, func, select
 
+from tracker import audit
 from tracker.delegations.queries import delegate_count, delegations_of_visit, last_contact_on, open_request_count
 from tracker.extensions import db
 from tracker.materials.queries import with_current_version
 from tracker.models import (
+    AuditAction,
     Country,
     Delegate,
     Delegation,
@@ -45,6 +47,7 @@ Criteria = ColumnElement[bool]
 class Table(NamedTuple):
     """A table's query; its column labels are the CSV headings, so the two cannot drift apart."""
 
+    name: str
     query: Callable[[], Select[Any]]
     #: Timestamps as UTC date and time (e.g. the mail log's); otherwise as the UTC date.
     keeps_times: bool = False
@@ -205,13 +208,13 @@ def _mail() -> Select[Any]:
     ).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
 
 
-DELEGATIONS = Table(_delegations)
-REQUESTS = Table(_requests)
-TIERS = Table(_tiers)
-DELEGATES = Table(_delegates)
-VISITS = Table(_visits)
-MATERIALS = Table(_materials)
-MAIL = Table(_mail, keeps_times=True)
+DELEGATIONS = Table("delegations", _delegations)
+REQUESTS = Table("requests", _requests)
+TIERS = Table("tiers", _tiers)
+DELEGATES = Table("delegates", _delegates)
+VISITS = Table("visits", _visits)
+MATERIALS = Table("materials", _materials)
+MAIL = Table("mail", _mail, keeps_times=True)
 
 
 def spreadsheet_cell(value: Cell) -> str | int:
@@ -227,10 +230,11 @@ def spreadsheet_cell(value: Cell) -> str | int:
 
 
 def write_csv(table: Table, stream: TextIO, *criteria: Criteria) -> int:
-    """Write the heading row, then every row; return how many rows were written."""
+    """Write the heading row, then every row; return how many rows were written (and audit the export)."""
     writer = csv.writer(stream)
     writer.writerow(table.headings)
     count = 0
     for count, row in enumerate(table.rows(*criteria), start=1):
         writer.writerow([spreadsheet_cell(value) for value in row])
+    audit.record_read(AuditAction.EXPORT, f"Exported {table.name} as CSV: {count} rows", target_kind="export")
     return count

@@ -9,15 +9,18 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
+from tracker import audit
 from tracker.clock import today
 from tracker.exports.tables import Cell, Criteria, Table, spreadsheet_cell
+from tracker.models import AuditAction
 
 #: Spreadsheets (Excel above all) read a CSV as UTF-8 only when it starts with a byte-order mark.
 BYTE_ORDER_MARK = "\ufeff"
 
 
 def csv_download(filename: str, headings: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Response:
-    """A CSV attachment streamed as its rows come."""
+    """A CSV attachment streamed as its rows come; every download is audited here, whichever page offers it."""
+    audit.record_read(AuditAction.EXPORT, f"Downloaded {filename}", target_kind="export")
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()

@@ -1,5 +1,6 @@
 """Every table, imported here so that Alembic and the app see the whole schema."""
 
+from tracker.models.audit import AuditAction, AuditEntry
 from tracker.models.base import Base
 from tracker.models.countries import Country, Region, Tier, TierPlacement
 from tracker.models.materials import (
@@ -13,6 +14,7 @@ from tracker.models.materials import (
 )
 from tracker.models.portal import LinkPurpose, NeedsSummary, PortalLink, PortalSession, SummaryResponse
 from tracker.models.reminders import (
+    AccountMail,
     FollowUpCadence,
     MessageKind,
     OutboxMessage,
@@ -31,7 +33,7 @@ from tracker.models.requests import (
     TimelineKind,
 )
 from tracker.models.search import SearchDocument, SearchKind
-from tracker.models.users import Role, User
+from tracker.models.users import AccountLink, AccountLinkPurpose, RecoveryCode, Role, User
 from tracker.models.visits import (
     ContactChannel,
     ContactLog,
@@ -45,6 +47,11 @@ from tracker.models.visits import (
 
 __all__ = [
     "OPEN_STATUSES",
+    "AccountLink",
+    "AccountLinkPurpose",
+    "AccountMail",
+    "AuditAction",
+    "AuditEntry",
     "Base",
     "ContactChannel",
     "ContactLog",
@@ -60,6 +67,7 @@ __all__ = [
     "OutboxStatus",
     "PortalMail",
     "Priority",
+    "RecoveryCode",
     "ReminderPolicy",
     "RequestKind",
     "Region",

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import Base, CreatedAtMixin, LabelledEnum, enum_column
-from tracker.models.users import User
+from tracker.models.users import SingleUseLink, User
 from tracker.models.visits import NO_LAZY_SQL, Delegate, Delegation
 
 
@@ -25,20 +25,16 @@ class LinkPurpose(LabelledEnum):
     NOTIFICATION = "notification", "Sent with a notification"
 
 
-class PortalLink(CreatedAtMixin, Base):
+class PortalLink(SingleUseLink, Base):
     """A sign-in link: works once, until it expires."""
 
     __tablename__ = "portal_links"
     __table_args__ = (sa.Index("ix_portal_links_email_created", "email", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     #: Lower-cased, as delegates' emails are.
     email: Mapped[str] = mapped_column(sa.String(254))
     purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose, "link_purpose"))
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     def __repr__(self) -> str:
         return f"<PortalLink {self.id} {self.purpose}>"

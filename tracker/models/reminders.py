@@ -40,8 +40,15 @@ class PortalMail(LabelledEnum):
     DELEGATE_MESSAGE = "delegate_message", "Delegate's message"
 
 
+class AccountMail(LabelledEnum):
+    """Mail about a staff account: the link to set a password."""
+
+    STAFF_INVITATION = "staff_invitation", "Staff invitation"
+    PASSWORD_RESET = "password_reset", "Password reset"
+
+
 #: Every kind of mail the outbox carries, with its label: the mail log's filter and column.
-MAIL_KIND_LABELS = dict(MessageKind.choices() + PortalMail.choices())
+MAIL_KIND_LABELS = dict(MessageKind.choices() + PortalMail.choices() + AccountMail.choices())
 
 
 def mail_kind_label(kind: str) -> str:
@@ -109,6 +116,11 @@ class OutboxMessage(CreatedAtMixin, Base):
     @property
     def kind_label(self) -> str:
         return mail_kind_label(self.kind)
+
+    @property
+    def holds_a_password_link(self) -> bool:
+        """An invitation or a reset: its link sets an account's password, so the mail log does not show it."""
+        return self.kind in {str(kind) for kind in AccountMail}
 
 
 class ReminderPolicy(Base):

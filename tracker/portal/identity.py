@@ -7,14 +7,13 @@ from the staff session: staff sessions last one browser session, a delegate's 14
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from tracker.extensions import db
 from tracker.models import Delegate, LinkPurpose, PortalLink, PortalSession, User
+from tracker.single_use import new_token, spend_link, token_hash, usable_link
 
 #: How long a link works: an invitation waits in an inbox; a link the delegate just asked for is used at once.
 LINK_LIFETIME = {
@@ -31,10 +30,6 @@ SEEN_EVERY = timedelta(minutes=5)
 LINKS_PER_HOUR = 5
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def first_delegate(email: str) -> Delegate | None:
     """The earliest delegate row with this address (whose name and language a sign-in mail uses), if any."""
     return db.session.scalar(select(Delegate).where(Delegate.email == email).order_by(Delegate.id).limit(1))
@@ -49,9 +44,9 @@ def issue_link(
     email: str, purpose: LinkPurpose, now: datetime, created_by: User | None = None
 ) -> tuple[str, PortalLink]:
     """A new sign-in link: its token (only the hash is stored) and its row."""
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     link = PortalLink(
-        token_hash=token_hash(token), email=email, purpose=purpose, expires_at=now + LINK_LIFETIME[purpose],
+        token_hash=hashed, email=email, purpose=purpose, expires_at=now + LINK_LIFETIME[purpose],
         created_by_id=created_by.id if created_by else None, created_at=now,
     )
     db.session.add(link)
@@ -71,30 +66,20 @@ def too_many_links(email: str, now: datetime) -> bool:
 
 def link_is_usable(token: str, now: datetime) -> bool:
     """For the page that shows the sign-in button: the link exists, is unused and unexpired (nothing changes)."""
-    link = db.session.scalar(select(PortalLink).where(PortalLink.token_hash == token_hash(token)))
-    return link is not None and link.used_at is None and now < link.expires_at
+    return usable_link(PortalLink, token, now) is not None
 
 
 def use_link(token: str, now: datetime) -> str | None:
-    """Spend the link and return its address; None if it was used, expired or never existed.
-
-    One conditional UPDATE: two clicks racing each other cannot both sign in.
-    """
-    spent = db.session.execute(
-        update(PortalLink)
-        .where(PortalLink.token_hash == token_hash(token), PortalLink.used_at.is_(None), PortalLink.expires_at > now)
-        .values(used_at=now)
-        .returning(PortalLink.email)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
+    """Spend the link and return its address; None if it was used, expired or never existed."""
+    spent = spend_link(PortalLink, token, now, PortalLink.email)
     return spent if spent is not None and is_delegate(spent) else None
 
 
 def open_session(email: str, now: datetime) -> str:
     """A new session's token, for the cookie."""
-    token = secrets.token_urlsafe(32)
+    token, hashed = new_token()
     db.session.add(PortalSession(
-        token_hash=token_hash(token), email=email, expires_at=now + SESSION_LIFETIME, last_seen_at=now,
+        token_hash=hashed, email=email, expires_at=now + SESSION_LIFETIME, last_seen_at=now,
         created_at=now,
     ))
     return token

@@ -4,15 +4,11 @@ the portal's own gate (``access.load_delegate``) requires a delegate session unl
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import (
-    Flask,
     abort,
-    after_this_request,
     current_app,
     flash,
     g,
@@ -30,11 +26,13 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from tracker import audit
 from tracker.auth.access import public
 from tracker.extensions import db, limiter
 from tracker.materials.queries import Delivery, deliveries
 from tracker.materials.views import send_version
 from tracker.models import (
+    AuditAction,
     InfoRequest,
     LinkPurpose,
     MaterialFeedback,
@@ -69,9 +67,7 @@ from tracker.portal.identity import (
 )
 from tracker.portal.languages import CHOSEN, PORTAL_LANGUAGES, portal_language
 from tracker.portal.wording import DELEGATE_STATUS, NEED_CATEGORIES, REQUEST_KINDS, SUMMARY_RESPONSES, VERDICTS
-from tracker.reminders.delivery import deliver
-
-logger = logging.getLogger(__name__)
+from tracker.reminders.delivery import deliver_after_response
 
 bp.before_request(load_delegate)
 
@@ -125,26 +121,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("portal.home")
 
 
-def _send_after_response(outbox_ids: Sequence[int]) -> None:
-    """Send these messages once the response has gone: the delegate does not wait for the scheduler, and the
-    sign-in form answers as fast for an unknown address as for a known one. Best effort: a WSGI server may skip
-    close callbacks when the client drops the connection (Werkzeug's development server does); the scheduler's
-    next pass, within a minute, sends whatever is still pending."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def send() -> None:
-        with app.app_context():
-            try:
-                deliver(_now(), only=outbox_ids)
-            except Exception:  # the response is gone: nobody else would hear of it; the scheduler retries
-                logger.exception("Sending outbox rows %s right away failed; the next pass sends them", outbox_ids)
-
-    @after_this_request
-    def on_close(response: Response) -> Response:
-        response.call_on_close(send)
-        return response
-
-
 # -- signing in and out ---------------------------------------------------------------------------------------
 
 
@@ -165,7 +141,7 @@ def sign_in() -> str | Response | tuple[str, int]:
             language = session.get(CHOSEN) or portal_language(delegate.preferred_language)
             outbox_ids = notices.sign_in_link(link, token, delegate.name, language, now)
             db.session.commit()
-            _send_after_response(outbox_ids)
+            deliver_after_response(outbox_ids)
         flash(_("If this address belongs to a delegate, a sign-in link is on its way. It works once, for 30 "
                 "minutes. Check your spam folder if it does not arrive."), "success")
         return redirect(url_for("portal.sign_in"))
@@ -187,6 +163,10 @@ def link(token: str) -> str | Response | tuple[str, int]:
         email = use_link(token, now)
         if email is not None:
             session_token = open_session(email, now)
+            delegate_id = first_delegate(email).id  # type: ignore[union-attr]  (use_link checked it)
+            audit.record(AuditAction.SIGN_IN, "Signed in to the portal with an emailed link",
+                         label=f"Delegate #{delegate_id}", delegate_id=delegate_id, target_kind="delegate",
+                         target_id=delegate_id)
             db.session.commit()
             response = redirect(next_path)
             response.set_cookie(
@@ -195,7 +175,10 @@ def link(token: str) -> str | Response | tuple[str, int]:
             )
             return response
         db.session.rollback()
-    elif request.method == "GET" and len(token) <= 100 and link_is_usable(token, now):
+        audit.record(AuditAction.SIGN_IN_FAILED, "Portal sign-in refused: the link was used, expired or unknown",
+                     label="portal link")
+        db.session.commit()
+    elif request.method == "GET" and link_is_usable(token, now):
         return render_template("portal/link.html", form=form)
     return render_template("portal/link_spent.html", form=LinkRequestForm(formdata=None)), 410
 

@@ -14,11 +14,12 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, after_this_request, current_app
 from sqlalchemy import and_, or_, select, update
+from werkzeug.wrappers import Response
 
 from tracker.extensions import db
 from tracker.mail.compose import UnsafeHeader, compose
@@ -52,6 +53,26 @@ def deliver(now: datetime, *, only: Sequence[int] = ()) -> DeliveryReport:
         if not send_claimed(claimed, now, report):
             break  # the mail server is unreachable: the rest waits for the next pass
     return report
+
+
+def deliver_after_response(outbox_ids: Sequence[int]) -> None:
+    """Send these rows once the response has gone: a sign-in link or a password reset does not wait for the
+    scheduler, and the form answers as fast for an unknown address as for a known one. Best effort: a WSGI
+    server may skip close callbacks when the client drops the connection (Werkzeug's development server does);
+    the scheduler's next pass, within a minute, sends whatever is still pending."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                deliver(datetime.now(UTC), only=outbox_ids)
+            except Exception:  # the response is gone: nobody else would hear of it; the scheduler retries
+                log.exception("Sending outbox rows %s right away failed; the next pass sends them", outbox_ids)
+
+    @after_this_request
+    def on_close(response: Response) -> Response:
+        response.call_on_close(send)
+        return response
 
 
 def claim(now: datetime, *, paused: bool = False, only: Sequence[int] = ()) -> list[Any]:
