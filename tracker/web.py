@@ -24,8 +24,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin import bp as admin_bp
     from tracker.auth import bp as auth_bp
     from tracker.auth.access import enforce_roles
-    from tracker.calendar_feed import bp as calendar_feed_bp
     from tracker.auth.session_rules import end_idle_session, require_admin_two_factor
+    from tracker.calendar_feed import bp as calendar_feed_bp
     from tracker.countries import bp as countries_bp
     from tracker.dashboard import bp as dashboard_bp
     from tracker.delegations import bp as delegations_bp
