@@ -45,6 +45,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 0  # no "remember me": staff sign in per browser session
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login's default is none; Secure follows the session cookie's
     PER_PAGE = 25
 
     #: Argon2id cost (argon2-cffi's RFC 9106 "low memory" profile: 64 MiB, 3 passes).
@@ -73,7 +74,7 @@ class Config:
         self.MAX_UPLOAD_BYTES = _megabytes(env("TRACKER_MAX_UPLOAD_MB") or "25") * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.SCHEDULER_ENABLED = _switch(env("TRACKER_SCHEDULER") or "on")
-        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.SECRET_KEY = env("TRACKER_SECRET_KEY") or self._kept_secret_key()
 
     def _kept_secret_key(self) -> str:

@@ -35,13 +35,21 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Behind HTTPS, browsers go on using HTTPS for a year (not subdomains: they may be other services).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
 def configure_security(app: Flask) -> None:
+    over_https = app.config["BASE_URL"].startswith("https://")
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if over_https:
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
