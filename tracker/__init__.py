@@ -21,9 +21,10 @@ def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | 
     app.config.from_object(config_class())
     app.config.update(overrides or {})
 
-    from tracker import cli, database, errors, portal, reminders, templating, web  # noqa: F401  (database: SQLite settings)
+    from tracker import cli, database, errors, portal, reminders, request_ids, templating, web  # noqa: F401  (database: SQLite settings)
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
+    request_ids.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True)
     limiter.init_app(app)
