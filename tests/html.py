@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -80,3 +82,92 @@ def inline_code(html: str) -> list[str]:
     finder.feed(html)
     finder.close()
     return finder.problems
+
+
+@dataclass
+class FormField:
+    """One control of a form: its name, kind (an input's type, "select" or "textarea") and value as sent."""
+
+    name: str
+    kind: str
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+    #: A checkbox or radio button is sent only when checked; a submit button only when pressed.
+    is_sent: bool = True
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    enctype: str
+    fields: list[FormField] = field(default_factory=list)
+
+    def data(self, **changes: object) -> dict[str, object]:
+        """What a browser sends for the form as it is, with some values changed."""
+        sent: dict[str, object] = {f.name: f.value for f in self.fields if f.is_sent}
+        sent.update(changes)
+        return sent
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, page_path: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page_path = page_path
+        self.forms: list[Form] = []
+        self._select: FormField | None = None
+        self._textarea: FormField | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "option" and self._select is not None:
+            self._select.options.append(attributes.get("value", ""))
+            if "selected" in attributes or len(self._select.options) == 1:
+                self._select.value = self._select.options[-1]
+        elif tag == "form":
+            action = urlsplit(urljoin(self.page_path, attributes.get("action") or self.page_path)).path
+            method = attributes.get("method", "get").lower()
+            self.forms.append(Form(action, method, attributes.get("enctype", "")))
+        elif not self.forms or "name" not in attributes or "disabled" in attributes:
+            return
+        elif tag == "input":
+            kind = attributes.get("type", "text").lower()
+            checkable = kind in ("checkbox", "radio")
+            sent = ("checked" in attributes) if checkable else kind not in ("submit", "button", "image", "reset")
+            value = attributes.get("value", "on" if checkable else "")
+            self.forms[-1].fields.append(FormField(attributes["name"], kind, value, is_sent=sent))
+        elif tag == "button":
+            value = attributes.get("value", "")
+            self.forms[-1].fields.append(FormField(attributes["name"], "submit", value, is_sent=False))
+        elif tag == "select":
+            self._select = FormField(attributes["name"], "select")
+            self.forms[-1].fields.append(self._select)
+        elif tag == "textarea":
+            self._textarea = FormField(attributes["name"], "textarea")
+            self.forms[-1].fields.append(self._textarea)
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea.value += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            text = self._textarea.value.replace("\r\n", "\n")
+            self._textarea.value = text.removeprefix("\n")  # a browser drops the newline after <textarea>
+            self._textarea = None
+
+
+def forms(response: TestResponse, page_path: str) -> list[Form]:
+    """The forms of a page (``page_path``: where it was served, for forms that post back to it)."""
+    reader = _FormReader(page_path)
+    reader.feed(response.get_data(as_text=True))
+    reader.close()
+    return reader.forms
+
+
+def form_posting_to(response: TestResponse, page_path: str, action: str) -> Form:
+    found = [form for form in forms(response, page_path) if form.method == "post" and form.action == action]
+    assert found, f"no form on {page_path} posts to {action}"
+    return found[0]
