@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 
 from tests import factories
 from tests.smtp import SMTPServer
@@ -20,6 +21,19 @@ from tracker.config import TestConfig
 from tracker.countries.reference import bundled_tiers
 from tracker.extensions import db
 from tracker.models import Country, TierPlacement, User
+
+#: Hypothesis (the hostile-input tests): by default the same examples on every run, from a seed and with no
+#: example database, so that CI is reproducible and a failure is the same on the next run;
+#: HYPOTHESIS_PROFILE=explore tries many random examples when hunting for bugs (a failure prints how to replay it).
+settings.register_profile(
+    "repeatable", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "10")), derandomize=True, database=None,
+    deadline=None, suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "200")), database=None, deadline=None,
+    print_blob=True, suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 #: Shipped with the schema by the first migration; kept between tests.
 REFERENCE_TABLES = {"countries", "tier_placements", "alembic_version"}

@@ -38,9 +38,13 @@ class FilterForm(FlaskForm):
         self.validate()  # an invalid filter shows its error and is not applied (see value())
 
     def value(self, name: str) -> Any:
-        """A filter's value, or None when it is empty or invalid (an invalid filter is shown, not applied)."""
+        """A filter's value, or None when it is empty or invalid (an invalid filter is shown, not applied).
+
+        Blank counts as empty, as for the Optional validator, which stops a select's check of its choices on blank
+        text: "?status=%20" reached RequestStatus(" ") and raised."""
         field = self[name]
-        return None if field.errors or field.data in ("", None) else field.data
+        blank = isinstance(field.data, str) and not field.data.strip()
+        return None if field.errors or blank or field.data is None else field.data
 
     @property
     def page_number(self) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from itertools import chain
+
+from flask import Flask, Response, abort, request
 
 
 def register_blueprints(app: Flask) -> None:
@@ -39,8 +41,22 @@ CONTENT_SECURITY_POLICY = (
 STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
+def refuse_nul_characters() -> None:
+    """Refuse (400) a request with a NUL character in its address, a query argument, a form field or a file name:
+    PostgreSQL cannot store or even compare text holding one (psycopg raises), and nobody types one."""
+    texts = chain(
+        [request.path],
+        chain.from_iterable(request.args.items(multi=True)),
+        chain.from_iterable(request.form.items(multi=True)),
+        (file.filename or "" for _, file in request.files.items(multi=True)),
+    )
+    if any("\x00" in text for text in texts):
+        abort(400)
+
+
 def configure_security(app: Flask) -> None:
     over_https = app.config["BASE_URL"].startswith("https://")
+    app.before_request(refuse_nul_characters)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -62,7 +62,9 @@ def read_tier_file(data: bytes) -> tuple[Columns, list[RawRow]]:
         raise TierFileError("The file is empty.")
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text), skipinitialspace=True)
     try:
-        header = next(row for row in reader if any(cell.strip() for cell in row))
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+        if header is None:  # only empty cells, such as '""'
+            raise TierFileError("The file is empty.")
         columns = _columns(header)
         rows = [_raw_row(reader.line_num, cells, columns) for cells in reader if any(c.strip() for c in cells)]
     except csv.Error as error:
