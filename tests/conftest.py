@@ -4,7 +4,7 @@ emptied of everything but the reference data after each test."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 
 from tests import factories
 from tests.smtp import SMTPServer
@@ -21,6 +22,19 @@ from tracker.countries.reference import bundled_tiers
 from tracker.database import insert_ignoring_duplicates
 from tracker.extensions import db
 from tracker.models import Country, ReminderPolicy, TierPlacement, User
+
+#: Hypothesis (the hostile-input tests): by default the same examples on every run, from a seed and with no
+#: example database, so that CI is reproducible and a failure is the same on the next run;
+#: HYPOTHESIS_PROFILE=explore tries many random examples when hunting for bugs (a failure prints how to replay it).
+settings.register_profile(
+    "repeatable", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "10")), derandomize=True, database=None,
+    deadline=None, suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "200")), database=None, deadline=None,
+    print_blob=True, suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 #: Shipped with the schema by the first migration; kept between tests.
 REFERENCE_TABLES = {"countries", "tier_placements", "alembic_version"}
@@ -58,23 +72,46 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+#: The settings every test app shares: the test database and a temporary instance folder.
+SHARED_SETTINGS = ("SQLALCHEMY_DATABASE_URI", "INSTANCE_DIR", "MAIL_URL", "UPLOAD_DIR")
+
+
+def _test_app(settings: dict[str, object]) -> Flask:
+    app = create_app(TestConfig, settings)
+    app.test_client_class = FreshContextClient
+    return app
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = tmp_path_factory.mktemp("instance")
-    app = create_app(
-        TestConfig,
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_DIR": instance,
-            "MAIL_URL": f"file://{instance / 'mail'}",
-            "UPLOAD_DIR": str(instance / "uploads"),
-        },
-    )
-    app.test_client_class = FreshContextClient
+    app = _test_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_DIR": instance,
+        "MAIL_URL": f"file://{instance / 'mail'}",
+        "UPLOAD_DIR": str(instance / "uploads"),
+    })
     with app.app_context():
         upgrade()
         db.session.remove()
     yield app
+
+
+@pytest.fixture
+def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Build another app on the test database: with the environment as the test set it (e.g. an https
+    TRACKER_BASE_URL), other settings, or a route of its own added before its first request."""
+    built: list[Flask] = []
+
+    def build(**settings: object) -> Flask:
+        built.append(_test_app({**{name: app.config[name] for name in SHARED_SETTINGS}, **settings}))
+        return built[-1]
+
+    yield build
+    for other in built:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def empty_database() -> None:
@@ -130,6 +167,14 @@ def restore_tier_history() -> Iterator[None]:
         ids = {iso3: id_ for iso3, id_ in connection.execute(sa.select(Country.iso3, Country.id))}
         rows = [{"country_id": ids[row.iso3], "year": row.year, "tier": row.tier} for row in bundled_tiers()]
         connection.execute(TierPlacement.__table__.insert(), rows)
+
+
+@pytest.fixture
+def records() -> dict[str, object]:
+    """One record of each kind the URL map names, to fill in every route's ids (see tests/routes.py)."""
+    from tests.routes import records as route_records  # tests.routes signs in with this module's helpers
+
+    return route_records()
 
 
 @pytest.fixture

@@ -103,6 +103,15 @@ def test_a_bad_upload_gets_a_message(as_admin: FlaskClient, content: bytes, year
     assert message in page and "Preview the import" in page
 
 
+@pytest.mark.parametrize("numbering", [" ", "roman"])
+def test_a_numbering_that_is_no_choice_gets_a_message(as_admin: FlaskClient, numbering: str) -> None:
+    token = csrf_token(as_admin.get("/admin/tiers/import"))
+    table = io.BytesIO(b"Country,Tier,Year\nChad,2,2016\n")
+    data = {"csrf_token": token, "numbering": numbering, "file": (table, "t.csv")}
+    response = as_admin.post("/admin/tiers/import", data=data)
+    assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
+
+
 def test_no_file_gets_a_message(as_admin: FlaskClient) -> None:
     token = csrf_token(as_admin.get("/admin/tiers/import"))
     response = as_admin.post("/admin/tiers/import", data={"csrf_token": token, "year": "2016"})

@@ -65,9 +65,10 @@ def test_snoozing_a_request_is_recorded_and_validated(signed_in: FlaskClient, st
     info_request = request_for(staff)
     url = f"/requests/{info_request.id}/reminders"
     with time_machine.travel(datetime(2026, 12, 9, 10, tzinfo=UTC), tick=False):
-        refused = post_form(signed_in, url, {"snoozed_until": "2026-12-01"}, page=f"/requests/{info_request.id}")
+        page = f"/requests/{info_request.id}"
+        refused = post_form(signed_in, url, {"snoozed_until": "2026-12-01", "version": info_request.version}, page)
         assert refused.status_code == 400 and "after today" in refused.get_data(as_text=True)
-        post_form(signed_in, url, {"snoozed_until": "2026-12-15"}, page=f"/requests/{info_request.id}")
+        post_form(signed_in, url, {"snoozed_until": "2026-12-15", "version": info_request.version}, page)
         page = signed_in.get(f"/requests/{info_request.id}").get_data(as_text=True)
     assert "Snoozed until 15 Dec 2026" in page and "Reminders snoozed until 15 Dec 2026" in page
     assert db.session.get_one(InfoRequest, info_request.id).snoozed_until == date(2026, 12, 15)

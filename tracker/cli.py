@@ -10,6 +10,7 @@ from tracker import create_app
 
 def register_commands(app: Flask) -> None:
     from tracker.auth.cli import users_cli
+    from tracker.backup import backup_command
     from tracker.countries.cli import tiers_cli
     from tracker.demo.cli import demo_data_command
     from tracker.exports.cli import export_cli
@@ -23,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(scheduler_command)
     app.cli.add_command(tiers_cli)
     app.cli.add_command(portal_cli)
+    app.cli.add_command(backup_command)
 
 
 def main() -> None:

@@ -53,6 +53,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 0  # no "remember me": staff sign in per browser session
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login's default is none; Secure follows the session cookie's
     PER_PAGE = 25
 
     #: Argon2id cost (argon2-cffi's RFC 9106 "low memory" profile: 64 MiB, 3 passes).
@@ -91,7 +92,7 @@ class Config:
         self.IDLE_MINUTES = _minutes(env("TRACKER_IDLE_MINUTES") or "30")
         #: When on, an admin without two-factor sign-in must set it up before doing anything else.
         self.REQUIRE_ADMIN_2FA = _switch(env("TRACKER_REQUIRE_ADMIN_2FA") or "off")
-        self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.SECRET_KEY = env("TRACKER_SECRET_KEY") or self._kept_secret_key()
 
     def _kept_secret_key(self) -> str:

@@ -1,4 +1,4 @@
-"""URLs: ids stay within the database's integer range (a huge id is a 404, not an error); absolute links for mail."""
+"""URLs: ids are ASCII digits in the database's integer range (else a 404, not an error); absolute links for mail."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
+    #: ASCII digits only: Werkzeug's \\d also takes other scripts' digits ("/visits/１" showed visit 1).
+    regex = r"[0-9]+"
+
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)  # no record has id 0 (and "/delegates/0/edit" was the form for a new one)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 

@@ -23,9 +23,20 @@ def format_datetime(value: datetime | None) -> str:
     return local.strftime("%-d %b %Y %H:%M")
 
 
+def query_arguments() -> dict[str, str]:
+    """This page's query arguments that are filters, to pass on to url_for: not those url_for would take for its
+    own ("endpoint", "_external", "_scheme"…) nor the page's address parts ("visit_id"), which raised (a server
+    error for any "?endpoint=x")."""
+    view_args = request.view_args or {}
+    return {
+        key: value for key, value in request.args.items()
+        if key != "endpoint" and not key.startswith("_") and key not in view_args
+    }
+
+
 def url_with(**changes: Any) -> str:
     """This page's URL with some query arguments changed (pagination keeps the filters)."""
-    arguments = request.args.to_dict()
+    arguments = query_arguments()
     arguments.update({key: str(value) for key, value in changes.items()})
     return url_for(request.endpoint or "dashboard.home", **(request.view_args or {}), **arguments)
 
@@ -35,6 +46,7 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["language"] = language_name
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["query_arguments"] = query_arguments
     app.jinja_env.globals["today"] = today
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

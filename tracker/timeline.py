@@ -35,8 +35,9 @@ def record(
     return entry
 
 
-def describe_changes(before: dict[str, str], after: dict[str, str], edited_texts: Iterable[str] = ()) -> str:
+def describe_changes(before: dict[str, str], after: dict[str, str], long_texts: Iterable[str] = ()) -> str:
     """A readable line such as "Due on: 3 Apr 2026 → 10 Apr 2026; Owner: Ana → Ben; Notes edited" (empty if
-    nothing changed); long texts are named in ``edited_texts`` rather than quoted."""
-    changes = [f"{name}: {before[name] or '—'} → {after[name] or '—'}" for name in after if before[name] != after[name]]
-    return "; ".join([*changes, *(f"{name} edited" for name in edited_texts)])
+    nothing changed); the ``long_texts`` are named rather than quoted."""
+    changed = [name for name in after if before.get(name) != after[name]]
+    quoted = [f"{name}: {before[name] or '—'} → {after[name] or '—'}" for name in changed if name not in long_texts]
+    return "; ".join([*quoted, *(f"{name} edited" for name in changed if name in long_texts)])

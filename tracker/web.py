@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from importlib import import_module
+from itertools import chain
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 #: The modules whose routes register on their blueprint when imported. A domain package's ``__init__`` only
 #: defines its blueprint, so that a module can import another domain's queries without pulling in its views
@@ -56,13 +57,35 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: Behind HTTPS, browsers go on using HTTPS for a year (not subdomains: they may be other services).
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
+
+
+def refuse_nul_characters() -> None:
+    """Refuse (400) a request with a NUL character in its address, a query argument, a form field or a file name:
+    PostgreSQL cannot store or even compare text holding one (psycopg raises), and nobody types one."""
+    texts = chain(
+        [request.path],
+        chain.from_iterable(request.args.items(multi=True)),
+        chain.from_iterable(request.form.items(multi=True)),
+        (file.filename or "" for _, file in request.files.items(multi=True)),
+    )
+    if any("\x00" in text for text in texts):
+        abort(400)
+
+
 def configure_security(app: Flask) -> None:
+    over_https = app.config["BASE_URL"].startswith("https://")
+    app.before_request(refuse_nul_characters)
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if over_https:
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -30,8 +30,7 @@ class TierImportSettings(FlaskForm):
             [(Numbering.REPORT.value, "The report's: 1, 2, 2.5 = Watch List, 3, 666 = Special Case, 555 = not rated")],
             [(Numbering.ORDINAL.value, "Ordinal (Scorecard Diplomacy): 1, 2, 3 = Watch List, 4 = Tier 3")],
         ),
-        validators=[Optional()],
-    )
+    )  # no Optional(): it would let " " through as "no choice", and Numbering(" ") raised
 
     def chosen_numbering(self) -> Numbering | None:
         return Numbering(self.numbering.data) if self.numbering.data else None

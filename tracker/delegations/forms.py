@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -10,7 +11,7 @@ from tracker.delegations.scope import ScopeFilterForm, scope_fields
 from tracker.delegations.services import ContactFields, DelegateFields, DelegationFields, NeedFields
 from tracker.forms import VersionedForm, options
 from tracker.languages import language_choices
-from tracker.models import ContactChannel, DelegationStatus, NeedCategory, Tier
+from tracker.models import ContactChannel, Delegation, DelegationStatus, NeedCategory, Tier
 
 #: The tier select's first option: take the tier from the bundled TIP-report history.
 TIER_FROM_HISTORY = ""
@@ -36,6 +37,10 @@ class DelegationForm(VersionedForm):
         self.country_id.choices = options([(NO_COUNTRY, "— choose a country —")], country_choices())
         self.liaison_id.choices = options(staff_choices())
 
+    def fill_from(self, delegation: Delegation) -> None:
+        self.tier.data = delegation.tier.value if delegation.tier else TIER_FROM_HISTORY
+        self.status.data = delegation.status.value
+
     def fields(self) -> DelegationFields:
         return DelegationFields(
             country_id=self.country_id.data,
@@ -46,7 +51,7 @@ class DelegationForm(VersionedForm):
         )
 
 
-class DelegateForm(VersionedForm):
+class DelegateForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     title = StringField("Title or position", validators=[Optional(), Length(max=200)])
     organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
@@ -68,7 +73,7 @@ class DelegateForm(VersionedForm):
         )
 
 
-class NeedForm(VersionedForm):
+class NeedForm(FlaskForm):
     category = SelectField("Category", choices=options(NeedCategory.choices()))
     description = TextAreaField(
         "What they said they need", validators=[DataRequired(), Length(max=5_000)]
@@ -79,7 +84,7 @@ class NeedForm(VersionedForm):
         return NeedFields(category=NeedCategory(self.category.data), description=self.description.data.strip())
 
 
-class ContactForm(VersionedForm):
+class ContactForm(FlaskForm):
     contacted_on = DateField("Date of contact", validators=[InputRequired(message="Give the date of the contact.")])
     channel = SelectField("Channel", choices=options(ContactChannel.choices()))
     summary = TextAreaField("Summary", validators=[DataRequired(), Length(max=10_000)])

@@ -85,8 +85,8 @@ def _apply_delegation(delegation: Delegation, fields: DelegationFields, visit: V
         delegation.tier, delegation.tier_report_year = fields.tier, None
 
 
-def _readable(delegation: Delegation) -> dict[str, str]:
-    """The fields a person edits, as they read them, for the timeline's before/after line."""
+def readable(delegation: Delegation) -> dict[str, str]:
+    """The fields a person edits, as they read them: the timeline's before/after line, an edit conflict's diff."""
     country = db.session.get(Country, delegation.country_id) if delegation.country_id else None
     liaison = db.session.get(User, delegation.liaison_id) if delegation.liaison_id else None
     tier = delegation.tier.label if delegation.tier else ""
@@ -97,6 +97,7 @@ def _readable(delegation: Delegation) -> dict[str, str]:
         "Tier at visit": tier,
         "Liaison": liaison.name if liaison else "",
         "Status": delegation.status.label if delegation.status else "",
+        "Notes": delegation.notes or "",
     }
 
 
@@ -113,10 +114,9 @@ def create_delegation(visit: Visit, fields: DelegationFields, actor: User) -> De
 
 def update_delegation(delegation: Delegation, fields: DelegationFields, visit: Visit, actor: User) -> None:
     """Apply an edit and record what changed, before → after."""
-    before, old_notes = _readable(delegation), delegation.notes
+    before = readable(delegation)
     _apply_delegation(delegation, fields, visit)
-    edited = ["Notes"] if delegation.notes != old_notes else []
-    if summary := describe_changes(before, _readable(delegation), edited):
+    if summary := describe_changes(before, readable(delegation), long_texts=("Notes",)):
         record(TimelineKind.UPDATED, summary, delegation_id=delegation.id, actor=actor)
 
 

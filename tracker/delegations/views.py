@@ -26,6 +26,7 @@ from tracker.delegations.services import (
     DuplicateError,
     create_delegation,
     log_contact,
+    readable,
     save_delegate,
     save_need,
     update_delegation,
@@ -46,7 +47,7 @@ from tracker.models import (
 )
 from tracker.pagination import paginate
 from tracker.portal.staff import delegation_panel
-from tracker.saving import commit_or_conflict, flash_conflict
+from tracker.saving import Conflict, commit_or_conflict
 
 #: How many timeline entries a delegation page shows.
 TIMELINE_LENGTH = 100
@@ -195,27 +196,36 @@ def brief(delegation_id: int) -> str:
 
 
 @bp.route("/delegations/<int:delegation_id>/edit", methods=["GET", "POST"])
-def edit(delegation_id: int) -> str | Response:
-    """Edit a delegation, including its tier snapshot; a save based on an outdated copy is refused."""
+def edit(delegation_id: int) -> tuple[str, int] | Response:
+    """Edit a delegation, including its tier snapshot; a save based on an outdated copy is refused with what
+    changed meanwhile."""
     delegation = _load_delegation(delegation_id)
     form = DelegationForm(obj=delegation)
-    if form.validate_on_submit():
-        if form.is_stale(delegation):
-            flash_conflict()
+    conflict = None
+    if form.is_submitted() and form.is_stale(delegation):
+        conflict = _conflict(form, delegation)
+    elif form.validate_on_submit():
+        try:
+            update_delegation(delegation, form.fields(), delegation.visit, acting_user())
+        except DuplicateError as error:
+            form.country_id.errors.append(str(error))
         else:
-            try:
-                update_delegation(delegation, form.fields(), delegation.visit, acting_user())
-            except DuplicateError as error:
-                form.country_id.errors.append(str(error))
-            else:
-                if commit_or_conflict():
-                    flash("Delegation saved.", "success")
-                    return redirect(url_for("delegations.detail", delegation_id=delegation.id))
-                flash_conflict()
+            if commit_or_conflict():
+                flash("Delegation saved.", "success")
+                return redirect(url_for("delegations.detail", delegation_id=delegation.id))
+            delegation = _load_delegation(delegation_id)  # as the other person saved it
+            conflict = _conflict(form, delegation)
     elif not form.is_submitted():
-        form.tier.data = delegation.tier.value if delegation.tier else TIER_FROM_HISTORY
-        form.status.data = delegation.status.value
-    return render_template("delegations/form.html", form=form, visit=delegation.visit, delegation=delegation)
+        form.open_on(delegation, readable(delegation))
+    page = render_template(
+        "delegations/form.html", form=form, visit=delegation.visit, delegation=delegation, conflict=conflict
+    )
+    return page, 409 if conflict else 200  # 409 Conflict: refused, the form shown again
+
+
+def _conflict(form: DelegationForm, delegation: Delegation) -> Conflict:
+    saved_by = [TimelineEntry.delegation_id == delegation.id, TimelineEntry.request_id.is_(None)]
+    return form.conflict_with(delegation, readable(delegation), saved_by)
 
 
 def _child_or_404(model: type[Delegate] | type[StatedNeed], child_id: int, delegation_id: int):  # type: ignore[no-untyped-def]

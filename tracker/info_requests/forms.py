@@ -40,6 +40,11 @@ class RequestForm(VersionedForm):
         )
         self.owner_id.choices = options(staff_choices())
 
+    def fill_from(self, info_request: InfoRequest) -> None:
+        self.need_id.data = info_request.need_id or NO_NEED
+        self.kind.data = info_request.kind.value
+        self.priority.data = info_request.priority.value
+
     def validate_due_on(self, field: DateField) -> None:
         if field.data and not EARLIEST_DUE <= field.data <= today() + timedelta(days=3660):
             raise ValidationError("Give a due date between 2000 and ten years from now.")
@@ -89,7 +94,7 @@ class CommentForm(FlaskForm):
     submit = SubmitField("Add comment")
 
 
-class RemindersForm(FlaskForm):
+class RemindersForm(VersionedForm):
     snoozed_until = DateField(
         "Snooze reminders until", validators=[Optional()], description="No automatic reminder before this day."
     )

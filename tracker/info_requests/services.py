@@ -46,8 +46,8 @@ class RequestFields:
     priority: Priority
 
 
-def _readable(info_request: InfoRequest) -> dict[str, str]:
-    """The fields a person edits, as they read them, for the timeline's before/after line."""
+def readable(info_request: InfoRequest) -> dict[str, str]:
+    """The fields a person edits, as they read them: the timeline's before/after line, an edit conflict's diff."""
     owner = db.session.get(User, info_request.owner_id) if info_request.owner_id else None
     need = db.session.get(StatedNeed, info_request.need_id) if info_request.need_id else None
     return {
@@ -57,6 +57,8 @@ def _readable(info_request: InfoRequest) -> dict[str, str]:
         "Owner": owner.name if owner else "",
         "Due on": format_date(info_request.due_on),
         "Priority": info_request.priority.label,
+        "Description": info_request.description or "",
+        "Status": info_request.status.label,
     }
 
 
@@ -78,10 +80,9 @@ def create_request(delegation: Delegation, fields: RequestFields, actor: User) -
 
 def update_request(info_request: InfoRequest, fields: RequestFields, actor: User) -> None:
     """Apply an edit and record what changed, before → after."""
-    before, old_description = _readable(info_request), info_request.description
+    before = readable(info_request)
     _apply(info_request, fields)
-    edited = ["Description"] if info_request.description != old_description else []
-    if summary := describe_changes(before, _readable(info_request), edited):
+    if summary := describe_changes(before, readable(info_request), long_texts=("Description",)):
         _record(info_request, TimelineKind.UPDATED, summary, actor)
 
 

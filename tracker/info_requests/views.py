@@ -14,6 +14,7 @@ from tracker.clock import today
 from tracker.exports.tables import REQUESTS
 from tracker.exports.web import table_download
 from tracker.extensions import db
+from tracker.forms import VersionedForm
 from tracker.info_requests import bp
 from tracker.info_requests.forms import (
     DELIVERED,
@@ -34,6 +35,7 @@ from tracker.info_requests.services import (
     change_status,
     create_request,
     needs_of,
+    readable,
     set_reminders,
     update_request,
 )
@@ -41,7 +43,7 @@ from tracker.materials.views import request_panel
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, RequestStatus, TimelineEntry
 from tracker.pagination import paginate
 from tracker.portal.notices import request_delivered
-from tracker.saving import commit_or_conflict, flash_conflict
+from tracker.saving import Conflict, commit_or_conflict
 
 #: The requests list's order, which its CSV export keeps.
 LIST_ORDER = (InfoRequest.due_on, InfoRequest.id)
@@ -138,81 +140,95 @@ def _load_request(request_id: int) -> InfoRequest:
 
 
 def _render_detail(
-    info_request: InfoRequest, status_form: StatusForm, comment_form: CommentForm,
-    reminders_form: RemindersForm | None = None,
+    info_request: InfoRequest, *, status_form: StatusForm | None = None, comment_form: CommentForm | None = None,
+    reminders_form: RemindersForm | None = None, conflict: Conflict | None = None,
 ) -> str:
+    """The request page; the forms not given are opened on the request as it is."""
     timeline = db.session.scalars(
         select(TimelineEntry)
         .where(TimelineEntry.request_id == info_request.id)
         .options(joinedload(TimelineEntry.actor))
         .order_by(TimelineEntry.created_at.desc(), TimelineEntry.id.desc())
     ).all()
+    if status_form is None:
+        status_form = StatusForm(info_request, formdata=None)
+        status_form.open_on(info_request, readable(info_request))
+    if reminders_form is None:
+        reminders_form = RemindersForm(formdata=None, obj=info_request)
+        reminders_form.open_on(info_request, readable(info_request))
     return render_template(
         "info_requests/detail.html",
         info_request=info_request,
         timeline=timeline,
         status_form=status_form,
-        comment_form=comment_form,
-        reminders_form=reminders_form or RemindersForm(formdata=None, obj=info_request),
+        comment_form=comment_form or CommentForm(formdata=None),
+        reminders_form=reminders_form,
+        conflict=conflict,
         **request_panel(info_request),
     )
+
+
+def _conflict(form: VersionedForm, request_id: int) -> tuple[InfoRequest, Conflict]:
+    """The request as it is now (loaded again: a failed save rolled back) and what changed since the form opened."""
+    info_request = _load_request(request_id)
+    saved_by = [TimelineEntry.request_id == request_id]
+    return info_request, form.conflict_with(info_request, readable(info_request), saved_by)
 
 
 @bp.get("/requests/<int:request_id>")
 def detail(request_id: int) -> str:
     """Show a request with its timeline, status change and comment forms."""
-    info_request = _load_request(request_id)
-    status_form = StatusForm(info_request, formdata=None, version=str(info_request.version))
-    return _render_detail(info_request, status_form, CommentForm())
+    return _render_detail(_load_request(request_id), comment_form=CommentForm())
 
 
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
-def edit(request_id: int) -> str | Response:
-    """Edit a request; a save based on an outdated copy is refused."""
+def edit(request_id: int) -> tuple[str, int] | Response:
+    """Edit a request; a save based on an outdated copy is refused with what changed meanwhile."""
     info_request = _load_request(request_id)
     form = RequestForm(needs_of(info_request.delegation_id), obj=info_request)
-    if form.validate_on_submit():
-        if not form.is_stale(info_request):
-            update_request(info_request, form.fields(), acting_user())
-            if commit_or_conflict():
-                flash("Request saved.", "success")
-                return redirect(url_for("info_requests.detail", request_id=request_id))
-        flash_conflict()
+    conflict = None
+    if form.is_submitted() and form.is_stale(info_request):
+        info_request, conflict = _conflict(form, request_id)
+    elif form.validate_on_submit():
+        update_request(info_request, form.fields(), acting_user())
+        if commit_or_conflict():
+            flash("Request saved.", "success")
+            return redirect(url_for("info_requests.detail", request_id=request_id))
+        info_request, conflict = _conflict(form, request_id)
     elif not form.is_submitted():
-        form.need_id.data = info_request.need_id or 0
-        form.kind.data = info_request.kind.value
-        form.priority.data = info_request.priority.value
-    delegation = info_request.delegation
-    return render_template("info_requests/form.html", form=form, delegation=delegation, info_request=info_request)
+        form.open_on(info_request, readable(info_request))
+    page = render_template("info_requests/form.html", form=form, delegation=info_request.delegation,
+                           info_request=info_request, conflict=conflict)
+    return page, 409 if conflict else 200  # 409 Conflict: refused, the form shown again
 
 
 @bp.post("/requests/<int:request_id>/status")
-def status(request_id: int) -> str | Response:
+def status(request_id: int) -> tuple[str, int] | Response:
     """Change a request's status (declined and withdrawn need a reason)."""
     info_request = _load_request(request_id)
     form = StatusForm(info_request)
-    if form.validate_on_submit():
-        if not form.is_stale(info_request):
-            try:
-                target = RequestStatus(form.status.data)
-                change_status(info_request, target, acting_user(), form.reason.data or "")
-                if target is RequestStatus.DELIVERED:
-                    with db.session.no_autoflush:  # a stale save must fail in commit_or_conflict, mail and all
-                        request_delivered(info_request, datetime.now(UTC))
-            except TransitionError as error:
-                db.session.rollback()
-                flash(str(error), "error")
-                return redirect(url_for("info_requests.detail", request_id=request_id))
-            if commit_or_conflict():
-                flash(f"Status changed to {info_request.status.label}.", "success")
-                return redirect(url_for("info_requests.detail", request_id=request_id))
-        flash_conflict()
-        return redirect(url_for("info_requests.detail", request_id=request_id))
-    return _render_detail(info_request, form, CommentForm(formdata=None)), 400
+    if not form.is_stale(info_request):
+        if not form.validate_on_submit():
+            return _render_detail(info_request, status_form=form), 400
+        try:
+            target = RequestStatus(form.status.data)
+            change_status(info_request, target, acting_user(), form.reason.data or "")
+            if target is RequestStatus.DELIVERED:
+                with db.session.no_autoflush:  # a stale save must fail in commit_or_conflict, mail and all
+                    request_delivered(info_request, datetime.now(UTC))
+        except TransitionError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("info_requests.detail", request_id=request_id))
+        if commit_or_conflict():
+            flash(f"Status changed to {info_request.status.label}.", "success")
+            return redirect(url_for("info_requests.detail", request_id=request_id))
+    info_request, conflict = _conflict(form, request_id)
+    return _render_detail(info_request, status_form=form, conflict=conflict), 409
 
 
 @bp.post("/requests/<int:request_id>/comments")
-def comment(request_id: int) -> str | Response:
+def comment(request_id: int) -> tuple[str, int] | Response:
     """Add a comment to the request's timeline."""
     info_request = _load_request(request_id)
     form = CommentForm()
@@ -222,19 +238,20 @@ def comment(request_id: int) -> str | Response:
         db.session.commit()
         flash("Comment added.", "success")
         return redirect(url_for("info_requests.detail", request_id=request_id, _anchor="timeline"))
-    status_form = StatusForm(info_request, formdata=None, version=str(info_request.version))
-    return _render_detail(info_request, status_form, form), 400
+    return _render_detail(info_request, comment_form=form), 400
 
 
 @bp.post("/requests/<int:request_id>/reminders")
-def reminders(request_id: int) -> str | Response:
+def reminders(request_id: int) -> tuple[str, int] | Response:
     """Snooze the request's automatic reminders, or turn them off."""
     info_request = _load_request(request_id)
     form = RemindersForm()
-    if form.validate_on_submit():
+    if not form.is_stale(info_request):
+        if not form.validate_on_submit():
+            return _render_detail(info_request, reminders_form=form), 400
         set_reminders(info_request, form.snoozed_until.data, form.reminders_off.data, acting_user())
-        db.session.commit()
-        flash("Reminder settings saved.", "success")
-        return redirect(url_for("info_requests.detail", request_id=request_id))
-    status_form = StatusForm(info_request, formdata=None, version=str(info_request.version))
-    return _render_detail(info_request, status_form, CommentForm(formdata=None), form), 400
+        if commit_or_conflict():
+            flash("Reminder settings saved.", "success")
+            return redirect(url_for("info_requests.detail", request_id=request_id))
+    info_request, conflict = _conflict(form, request_id)
+    return _render_detail(info_request, reminders_form=form, conflict=conflict), 409

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 
 from tracker import audit
 from tracker.auth.access import public
+from tracker.errors import log_unexpected
 from tracker.extensions import db, limiter
 from tracker.materials.queries import Delivery, deliveries
 from tracker.materials.views import send_version
@@ -94,7 +95,10 @@ def portal_globals() -> dict[str, object]:
 
 @bp.errorhandler(HTTPException)
 def portal_error(error: HTTPException) -> tuple[str, int] | HTTPException:
-    """Errors in the portal's layout and language; another delegation's id reads exactly like a missing one."""
+    """Errors in the portal's layout and language; another delegation's id reads exactly like a missing one.
+
+    Also answers addresses under /portal/ that no portal view matches (for the app's handler), outside the
+    blueprint, where its context processor does not run."""
     code = error.code or 500
     if code < 400:
         return error
@@ -103,13 +107,24 @@ def portal_error(error: HTTPException) -> tuple[str, int] | HTTPException:
         429: _("Too many attempts. Wait a few minutes and try again."),
     }
     message = messages.get(code, _("Something went wrong with that request. Go back, reload the page and try again."))
-    return render_template("portal/error.html", code=code, message=message), code
+    return _error_page(code, message)
 
 
 @bp.errorhandler(CSRFError)
 def portal_form_expired(error: CSRFError) -> tuple[str, int]:
-    message = _("The form expired. Reload the page and send it again.")
-    return render_template("portal/error.html", code=400, message=message), 400
+    return _error_page(400, _("The form expired. Reload the page and send it again."))
+
+
+@bp.errorhandler(Exception)
+def portal_unexpected_error(error: Exception) -> tuple[str, int]:
+    log_unexpected(error)
+    return _error_page(500, _("Something went wrong on our side, and it has been logged. If it happens again, "
+                              "tell the centre the reference below."))
+
+
+def _error_page(code: int, message: str) -> tuple[str, int]:
+    context = portal_globals() if request.blueprint != bp.name else {}
+    return render_template("portal/error.html", code=code, message=message, **context), code
 
 
 def _safe_next(target: str | None) -> str:

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker.auth.services import staff_choices
 from tracker.forms import FilterForm, VersionedForm, csv_upload_field, options
+from tracker.models import Visit
 from tracker.visits.roster import MAX_ROSTER_BYTES
 from tracker.visits.services import VisitFields
 
@@ -29,6 +30,9 @@ class VisitForm(VersionedForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.host_id.choices = options([(NO_HOST, "— none —")], staff_choices())
+
+    def fill_from(self, visit: Visit) -> None:
+        self.host_id.data = visit.host_id or NO_HOST
 
     def validate_ends_on(self, field: DateField) -> None:
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

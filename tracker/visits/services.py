@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from tracker.extensions import db
-from tracker.models import Visit
+from tracker.models import User, Visit
+from tracker.templating import format_date
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,17 @@ def save_visit(fields: VisitFields, visit: Visit | None = None) -> Visit:
         setattr(visit, name, value)
     db.session.add(visit)
     return visit
+
+
+def readable(visit: Visit) -> dict[str, str]:
+    """The fields a person edits, as they read them (for an edit conflict's diff)."""
+    host = db.session.get(User, visit.host_id) if visit.host_id else None
+    return {
+        "Title": visit.title,
+        "Starts on": format_date(visit.starts_on),
+        "Ends on": format_date(visit.ends_on),
+        "Host programme or partner": visit.host_programme or "",
+        "Location": visit.location or "",
+        "Centre host": host.name if host else "",
+        "Notes": visit.notes or "",
+    }

@@ -15,10 +15,10 @@ from tracker.exports.web import table_download
 from tracker.extensions import db
 from tracker.models import Delegation, Visit
 from tracker.pagination import paginate
-from tracker.saving import commit_or_conflict, flash_conflict
+from tracker.saving import commit_or_conflict
 from tracker.visits import bp
 from tracker.visits.forms import VisitFilterForm, VisitForm
-from tracker.visits.services import save_visit
+from tracker.visits.services import readable, save_visit
 
 #: The visits list's order, which its CSV export keeps.
 LIST_ORDER = (Visit.starts_on.desc(), Visit.id.desc())
@@ -80,18 +80,20 @@ def detail(visit_id: int) -> str:
 
 
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
-def edit(visit_id: int) -> str | Response:
-    """Edit a visit; a save based on an outdated copy is refused."""
+def edit(visit_id: int) -> tuple[str, int] | Response:
+    """Edit a visit; a save based on an outdated copy is refused with what changed meanwhile."""
     visit = db.get_or_404(Visit, visit_id)
     form = VisitForm(obj=visit)
-    if form.validate_on_submit():
-        if not form.is_stale(visit):
-            save_visit(form.fields(), visit)
-            if commit_or_conflict():
-                flash("Visit saved.", "success")
-                return redirect(url_for("visits.detail", visit_id=visit.id))
-        flash_conflict()
+    conflict = None
+    if form.is_submitted() and form.is_stale(visit):
+        conflict = form.conflict_with(visit, readable(visit))
+    elif form.validate_on_submit():
+        save_visit(form.fields(), visit)
+        if commit_or_conflict():
+            flash("Visit saved.", "success")
+            return redirect(url_for("visits.detail", visit_id=visit.id))
+        conflict = form.conflict_with(visit, readable(visit))  # the failed save was rolled back: values reload
     elif not form.is_submitted():
-        form.host_id.data = visit.host_id or 0
-    return render_template("visits/form.html", form=form, visit=visit)
-
+        form.open_on(visit, readable(visit))
+    page = render_template("visits/form.html", form=form, visit=visit, conflict=conflict)
+    return page, 409 if conflict else 200  # 409 Conflict: refused, the form shown again
