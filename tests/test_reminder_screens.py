@@ -53,6 +53,13 @@ def test_preferences_are_saved_and_read_back(signed_in: FlaskClient, staff: User
     assert '<option selected value="Asia/Manila">' in page
 
 
+def test_a_working_day_sent_twice_counts_once(signed_in: FlaskClient, staff: User) -> None:
+    """Found by tests/test_hostile_input.py on PostgreSQL: eight days overflowed the column."""
+    response = post_form(signed_in, "/preferences", {**VALID_PREFERENCES, "working_days": ["1"] * 8 + ["2"]})
+    assert response.status_code == 302
+    assert db.session.get_one(User, staff.id).working_days == "12"
+
+
 def test_bad_preferences_are_refused_and_change_nothing(signed_in: FlaskClient, staff: User) -> None:
     for bad in ({"work_ends": "08:00"}, {"working_days": []}, {"time_zone": "Mars/Olympus"},
                 {"digest_weekday": "9"}, {"work_starts": "25:00"}):

@@ -25,8 +25,14 @@ MAX_CHECK_IN_DAYS = 730
 
 
 class CheckboxesField(SelectMultipleField):
+    """Checkboxes for a set of values: one sent twice (a browser sends each once) counts once; kept twice, eight
+    working days overflowed the column (an error on PostgreSQL)."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        super().process_formdata(list(dict.fromkeys(valuelist)))
 
 
 class PreferencesForm(FlaskForm):
