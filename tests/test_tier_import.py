@@ -193,7 +193,7 @@ def test_a_changed_past_year_is_corrected(runner: FlaskCliRunner, tmp_path: Path
 BAD_FILES = {
     "empty": (b"", [], "The file is empty."),
     "only blank lines": (b"\n \n\n", [], "The file is empty."),
-    "only empty cells": (b'""\r\n', [], "The file is empty."),  # found by tests/test_hostile_imports.py
+    "only empty cells": (b'""\r\n', [], "The file has no header row"),  # found by tests/test_hostile_imports.py
     "a header and no rows": (b"Country,Tier\n", ["--year", "2016"], "The file has a header but no rows."),
     "not CSV (an image)": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["--year", "2016"], "This is not a text file."),
     "not CSV (a spreadsheet)": (b"PK\x03\x04\x14\x00\x06\x00", ["--year", "2016"], "This is not a text file."),

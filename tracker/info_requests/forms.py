@@ -136,6 +136,11 @@ class RequestFilterForm(ScopeFilterForm):
         self.owner.choices = options([("", "Anyone")], ((str(i), name) for i, name in staff_choices()))
         return super().validate(extra_validators)
 
+    def validate_overdue_on(self, field: DateField) -> None:
+        """What was overdue on a day is known up to today (and a day past the calendar's end raised)."""
+        if field.data and field.data > today():
+            raise ValidationError("Choose a day no later than today.")
+
     def validate_delivery(self, field: SelectField) -> None:
         if field.data in (DELIVERED, ON_TIME, LATE) and self.status.data == OPEN:
             raise ValidationError("Delivered requests are not open: choose “Any status” to see them.")
