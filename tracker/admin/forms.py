@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from tracker.clock import today
 from tracker.countries.tier_values import Numbering
 from tracker.forms import ConfirmImportForm, FilterForm, csv_upload_field, options
 from tracker.models import AuditAction
@@ -64,9 +67,19 @@ class AuditFilterForm(FilterForm):
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
 
+    def validate_since(self, field: DateField) -> None:
+        _within_the_log(field)
+
     def validate_until(self, field: DateField) -> None:
+        _within_the_log(field)
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError("The end comes before the start.")
+
+
+def _within_the_log(field: DateField) -> None:
+    """The log starts with the tracker and ends today (a day past the calendar's end raised)."""
+    if field.data and not date(2000, 1, 1) <= field.data <= today():
+        raise ValidationError("Give a date between 2000 and today.")
 
 
 class EraseForm(FlaskForm):
