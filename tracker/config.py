@@ -73,6 +73,8 @@ class Config:
         self.MAX_UPLOAD_BYTES = _megabytes(env("TRACKER_MAX_UPLOAD_MB") or "25") * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.SCHEDULER_ENABLED = _switch(env("TRACKER_SCHEDULER") or "on")
+        #: The benchmark's query counts and statement replay (tracker/bench.py); off unless `make bench` asks.
+        self.BENCH = _switch(env("TRACKER_BENCH") or "off")
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
         self.SECRET_KEY = env("TRACKER_SECRET_KEY") or self._kept_secret_key()
 
