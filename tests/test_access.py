@@ -42,6 +42,11 @@ def _all_routes() -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def records() -> dict[str, object]:
+    return make_records()
+
+
+def make_records() -> dict[str, object]:
+    """A record of each kind a URL names, keyed by the URL's parameter."""
     delegation = factories.delegation()
     info_request = factories.info_request(delegation)
     attachment = factories.material(info_request)
