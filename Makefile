@@ -34,9 +34,10 @@ run: $(INSTALLED) $(MO)
 test: $(INSTALLED) $(AXE) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# SPEC §7's figures: BENCH_SCALE=small|national, BENCH_OUT=file.json, TRACKER_BENCH_DATABASE_URL for PostgreSQL.
+# SPEC §7's figures: BENCH_SCALE=small|national, BENCH_OUT=file.json, BENCH_REQUESTS=N per page,
+# TRACKER_BENCH_DATABASE_URL for PostgreSQL (see the README's Benchmark).
 bench: $(INSTALLED) $(MO)
-	BENCH_SCALE=$(BENCH_SCALE) BENCH_OUT=$(BENCH_OUT) $(BIN)/python -m bench.run
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_OUT=$(BENCH_OUT) BENCH_REQUESTS=$(BENCH_REQUESTS) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

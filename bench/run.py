@@ -1,7 +1,8 @@
 """Measure SPEC §7's budgets: pages served by one gunicorn sync worker, the planner, mail delivery, memory.
 
 Settings (environment): ``BENCH_SCALE`` small|national (default small), ``BENCH_OUT`` the JSON file to write,
-``TRACKER_BENCH_DATABASE_URL`` a PostgreSQL database to use instead of ``instance/bench-<scale>-sqlite/``.
+``TRACKER_BENCH_DATABASE_URL`` a PostgreSQL database to use instead of ``instance/bench-<scale>-sqlite/``,
+``BENCH_REQUESTS`` timed requests per page (default 100 small, 50 national).
 The data is loaded once (``tracker demo-data``, one transaction: a database with visits is complete) and reused.
 """
 
@@ -201,7 +202,7 @@ def portal_link(email: str) -> str:
 
 def measure_pages(scale: str, password: str, env: dict[str, str]) -> tuple[dict, float]:
     pages, email = pages_to_measure()
-    count = REQUESTS[scale]
+    count = int(os.environ.get("BENCH_REQUESTS") or REQUESTS[scale])
     results = {}
     with served("tracker:create_app()", env, 8771) as worker:
         staff, portal = Client("http://127.0.0.1:8771"), Client("http://127.0.0.1:8771")
