@@ -31,6 +31,8 @@ REQUESTS = {"small": 100, "national": 50}
 WARM_UP = 5
 REPLAYS = 20
 MAILS = 2000
+#: The served app's errors, if any.
+LOG = Path("/tmp") / f"bench-gunicorn-{os.getuid()}.log"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -67,8 +69,9 @@ def ensure_data(scale: str, env: dict[str, str]) -> str:
 @contextmanager
 def served(app: str, env: dict[str, str], port: int):
     """One gunicorn sync worker on loopback; yields the worker's process id."""
-    command = [BIN / "gunicorn", "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}", app]
-    server = subprocess.Popen(command, env=os.environ | env, cwd=PROJECT, stderr=subprocess.DEVNULL)
+    command = [BIN / "gunicorn", "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+               "--timeout", "600", "--error-logfile", str(LOG), app]  # fmt: skip
+    server = subprocess.Popen(command, env=os.environ | env, cwd=PROJECT)
     try:
         for _ in range(300):
             try:
