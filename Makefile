@@ -8,7 +8,7 @@ AXE := node_modules/axe-core/axe.min.js
 # The portal's French and Spanish catalogues, compiled from the .po files kept in git.
 MO := $(patsubst %.po,%.mo,$(wildcard tracker/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test clean
+.PHONY: run test bench clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -33,6 +33,11 @@ run: $(INSTALLED) $(MO)
 
 test: $(INSTALLED) $(AXE) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# SPEC §7's figures: BENCH_SCALE=small|national, BENCH_OUT=file.json, BENCH_REQUESTS=N per page,
+# TRACKER_BENCH_DATABASE_URL for PostgreSQL (see the README's Benchmark).
+bench: $(INSTALLED) $(MO)
+	BENCH_SCALE=$(BENCH_SCALE) BENCH_OUT=$(BENCH_OUT) BENCH_REQUESTS=$(BENCH_REQUESTS) $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

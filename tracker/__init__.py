@@ -45,4 +45,8 @@ def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | 
     errors.register_error_pages(app)
     templating.configure_templates(app)
     cli.register_commands(app)
+    if app.config["BENCH"]:
+        from tracker import bench
+
+        bench.install(app)
     return app

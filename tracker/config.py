@@ -88,6 +88,8 @@ class Config:
         self.MAX_UPLOAD_BYTES = _megabytes(env("TRACKER_MAX_UPLOAD_MB") or "25") * 1024 * 1024
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_BYTES + 256 * 1024
         self.SCHEDULER_ENABLED = _switch(env("TRACKER_SCHEDULER") or "on")
+        #: The benchmark's query counts and statement replay (tracker/bench.py); off unless `make bench` asks.
+        self.BENCH = _switch(env("TRACKER_BENCH") or "off")
         #: A staff session unused for this long is signed out at its next request.
         self.IDLE_MINUTES = _minutes(env("TRACKER_IDLE_MINUTES") or "30")
         #: When on, an admin without two-factor sign-in must set it up before doing anything else.

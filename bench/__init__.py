@@ -1,0 +1,1 @@
+"""``make bench``: SPEC §7's figures measured on a served app (see run.py and the README's "Benchmark")."""

@@ -1,0 +1,335 @@
+"""Measure SPEC §7's budgets: pages served by one gunicorn sync worker, the planner, mail delivery, memory.
+
+Settings (environment): ``BENCH_SCALE`` small|national (default small), ``BENCH_OUT`` the JSON file to write,
+``TRACKER_BENCH_DATABASE_URL`` a PostgreSQL database to use instead of ``instance/bench-<scale>-sqlite/``,
+``BENCH_REQUESTS`` timed requests per page (default 100 small, 50 national).
+The data is loaded once (``tracker demo-data``, one transaction: a database with visits is complete) and reused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BUDGET_MS = 50
+#: Timed requests per page after the warm-up (more at the small scale, where each is quick).
+REQUESTS = {"small": 100, "national": 50}
+WARM_UP = 5
+REPLAYS = 20
+MAILS = 2000
+#: The served app's errors, if any.
+LOG = Path("/tmp") / f"bench-gunicorn-{os.getuid()}.log"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def settings() -> tuple[str, Path, dict[str, str]]:
+    scale = os.environ.get("BENCH_SCALE") or "small"
+    if scale not in REQUESTS:
+        sys.exit(f"BENCH_SCALE must be one of {', '.join(REQUESTS)}, not {scale!r}")
+    url = os.environ.get("TRACKER_BENCH_DATABASE_URL")
+    instance = PROJECT / "instance" / f"bench-{scale}-{'postgresql' if url else 'sqlite'}"
+    env = {
+        "TRACKER_INSTANCE_DIR": str(instance),
+        "TRACKER_DATABASE_URL": url or f"sqlite:///{instance / 'tracker.db'}",
+        "TRACKER_SCHEDULER": "off",
+        "TRACKER_BENCH": "1",
+    }
+    return scale, Path(os.environ.get("BENCH_OUT") or instance / "bench.json"), env
+
+
+def ensure_data(scale: str, env: dict[str, str]) -> str:
+    """Load the data unless a previous run did; return the demo admin's password."""
+    admin_file = Path(env["TRACKER_INSTANCE_DIR"]) / "demo-admin.txt"
+    full_env = os.environ | env
+    if not admin_file.exists():
+        subprocess.run([BIN / "tracker", "db", "upgrade"], env=full_env, check=True, capture_output=True)
+        started = time.monotonic()
+        subprocess.run([BIN / "tracker", "demo-data", "--scale", scale], env=full_env, check=True)
+        print(f"Data loaded in {time.monotonic() - started:.0f} s.")
+    match = re.search(r"Demo admin: (\S+) / (\S+)", admin_file.read_text())
+    if not match:
+        sys.exit(f"{admin_file} has no demo admin sign-in: delete the bench database and its folder to reload.")
+    return match.group(2)
+
+
+@contextmanager
+def served(app: str, env: dict[str, str], port: int):
+    """One gunicorn sync worker on loopback; yields the worker's process id."""
+    command = [BIN / "gunicorn", "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+               "--timeout", "600", "--error-logfile", str(LOG), app]  # fmt: skip
+    server = subprocess.Popen(command, env=os.environ | env, cwd=PROJECT)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/app.css" if "tracker" in app else
+                                       f"http://127.0.0.1:{port}/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        yield int(children[0])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+class Client:
+    """A browser's cookies on loopback, timing each GET."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str, **headers: str):
+        request = urllib.request.Request(self.base + path, headers=headers)
+        with self.opener.open(request, timeout=120) as response:
+            return response, response.read()
+
+    def post_form(self, path: str, fields: dict[str, str]) -> None:
+        _response, page = self.get(path)
+        token = CSRF.search(page.decode()).group(1)
+        data = urlencode({**fields, "csrf_token": token}).encode()
+        self.opener.open(urllib.request.Request(self.base + path, data=data), timeout=120).read()
+
+    def timings(self, path: str, count: int) -> tuple[list[float], int]:
+        for _ in range(WARM_UP):
+            self.get(path)
+        times = []
+        for _ in range(count):
+            started = time.perf_counter()
+            response, _body = self.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        return times, int(response.headers.get("X-Query-Count", 0))
+
+
+def percentile(times: list[float], share: float) -> float:
+    return round(statistics.quantiles(times, n=100, method="inclusive")[int(share * 100) - 1], 1)
+
+
+def pages_to_measure() -> tuple[dict[str, str], str]:
+    """Every staff page kind, filtered and not, on records of a recent visit; and a delegate's email."""
+    from sqlalchemy import select
+
+    from tracker.clock import today
+    from tracker.extensions import db
+    from tracker.models import Country, Delegate, Delegation, InfoRequest, User, Visit
+
+    visit_id, year = db.session.execute(
+        select(Visit.id, Visit.starts_on).where(Visit.starts_on < today()).order_by(Visit.starts_on.desc()).limit(1)
+    ).one()
+    delegation_id, country_id = db.session.execute(
+        select(Delegation.id, Delegation.country_id).where(Delegation.visit_id == visit_id).limit(1)
+    ).one()
+    request_id = db.session.scalar(select(InfoRequest.id).where(InfoRequest.delegation_id == delegation_id).limit(1))
+    country = db.session.scalar(select(Country.name).where(Country.id == country_id))
+    email = db.session.scalar(select(Delegate.email).where(Delegate.delegation_id == delegation_id).limit(1))
+    liaison = db.session.scalar(select(Delegation.liaison_id).where(Delegation.id == delegation_id))
+    assert db.session.get(User, liaison) is not None
+    year = year.year
+    pages = {
+        "dashboard": "/",
+        "visits": "/visits/",
+        "visits filtered": f"/visits/?q=exchange&year={year}",
+        "delegations": "/delegations/",
+        "delegations filtered": "/delegations/?status=active&tier=tier_2",
+        "requests": "/requests/",
+        "requests filtered": "/requests/?status=&kind=data&q=law",
+        "materials": "/materials/",
+        "materials filtered": "/materials/?q=law",
+        "follow-ups": "/follow-ups",
+        "follow-ups filtered": f"/follow-ups?liaison={liaison}",
+        "mail log": "/admin/mail",
+        "mail log filtered": "/admin/mail?status=sent",
+        "countries": "/countries/",
+        "countries filtered": f"/countries/?region=europe&year={year}",
+        "visit": f"/visits/{visit_id}",
+        "delegation": f"/delegations/{delegation_id}",
+        "request": f"/requests/{request_id}",
+        "country": f"/countries/{country_id}",
+        "health": "/health/",
+        "search common word": "/search?q=exchange",
+        "search rare word": "/search?" + urlencode({"q": country}),
+        "portal home": "/portal/",
+    }
+    return pages, email
+
+
+def raw_sql_ms(statements: list) -> float:
+    """The page's statements replayed through the DB-API (fetching every row), median of ``REPLAYS`` runs."""
+    from tracker.extensions import db
+
+    connection = db.engine.raw_connection()
+    times = []
+    try:
+        for _ in range(REPLAYS):
+            cursor = connection.cursor()
+            started = time.perf_counter()
+            for statement, parameters, many in statements:
+                if many:
+                    cursor.executemany(statement, parameters)
+                else:
+                    cursor.execute(statement, parameters)
+                if cursor.description:
+                    cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+            cursor.close()
+            connection.rollback()
+    finally:
+        connection.close()
+    return round(statistics.median(times), 2)
+
+
+def portal_link(email: str) -> str:
+    from tracker.extensions import db
+    from tracker.models import LinkPurpose
+    from tracker.portal.identity import issue_link
+
+    token, _link = issue_link(email, LinkPurpose.HANDOVER, datetime.now(UTC))
+    db.session.commit()
+    return f"/portal/link/{token}"
+
+
+def measure_pages(scale: str, password: str, env: dict[str, str]) -> tuple[dict, float]:
+    pages, email = pages_to_measure()
+    count = int(os.environ.get("BENCH_REQUESTS") or REQUESTS[scale])
+    results = {}
+    with served("tracker:create_app()", env, 8771) as worker:
+        staff, portal = Client("http://127.0.0.1:8771"), Client("http://127.0.0.1:8771")
+        staff.post_form("/login", {"email": "admin@demo.example", "password": password})
+        portal.post_form(portal_link(email), {})
+        for name, path in pages.items():
+            client = portal if name.startswith("portal") else staff
+            times, queries = client.timings(path, count)
+            _response, body = client.get(path, **{"X-Bench-Statements": "1"})
+            results[name] = {
+                "path": path,
+                "p50_ms": percentile(times, 0.5),
+                "p95_ms": percentile(times, 0.95),
+                "queries": queries,
+                "raw_sql_ms": raw_sql_ms(pickle.loads(body)),  # our own server on loopback
+            }
+            print(f"  {name}: p95 {results[name]['p95_ms']} ms", flush=True)
+        rss_mb = round(_peak_resident_kib(worker) / 1024, 1)
+    with served("bench.hello:app", {}, 8772):
+        hello, _queries = Client("http://127.0.0.1:8772").timings("/", count)
+    for figures in results.values():
+        figures["hello_p95_ms"] = percentile(hello, 0.95)
+    return results, rss_mb
+
+
+def _peak_resident_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+
+
+def measure_planner() -> tuple[float, int]:
+    from sqlalchemy import func, select
+
+    from tracker.extensions import db
+    from tracker.models import InfoRequest
+    from tracker.reminders.planner import plan
+
+    requests = db.session.scalar(select(func.count(InfoRequest.id)))
+    started = time.perf_counter()
+    plan(datetime.now(UTC), dry_run=True)
+    seconds = time.perf_counter() - started
+    db.session.rollback()
+    return round(seconds, 2), requests
+
+
+def measure_mail(app) -> float:
+    """``MAILS`` queued messages sent through the real delivery path to an SMTP server on loopback."""
+    import sqlalchemy as sa
+
+    from tests.smtp import SMTPServer
+    from tracker.extensions import db
+    from tracker.models import OutboxMessage
+    from tracker.reminders.delivery import deliver
+
+    server = SMTPServer()
+    server.start()
+    app.config["MAIL_URL"] = server.url
+    run = f"bench-{time.time_ns()}"
+    rows = [
+        {"key": f"{run}:{n}", "kind": "test", "recipient_email": f"someone{n}@centre.example",
+         "subject": f"Benchmark {n}", "text_body": "Hello", "html_body": "<p>Hello</p>",
+         "message_id": f"<{run}-{n}@centre.example>"}
+        for n in range(MAILS)
+    ]  # fmt: skip
+    db.session.execute(sa.insert(OutboxMessage), rows)
+    ids = list(db.session.scalars(sa.select(OutboxMessage.id).where(OutboxMessage.key.startswith(run))))
+    db.session.commit()
+    try:
+        started = time.perf_counter()
+        report = deliver(datetime.now(UTC), only=ids)
+        seconds = time.perf_counter() - started
+    finally:
+        server.stop()
+        db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        db.session.commit()
+    return round(len(report.sent) / seconds, 1)
+
+
+def table(result: dict) -> str:
+    #: ×hello: p95 over the hello page's p95; ×SQL: p50 over the replayed SQL's median.
+    lines = [f"{'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'raw SQL ms':>10} {'×hello':>7} {'×SQL':>6}"]
+    for name, page in result["pages"].items():
+        over = "  OVER BUDGET" if page["p95_ms"] > BUDGET_MS else ""
+        to_hello, to_sql = page["p95_ms"] / page["hello_p95_ms"], page["p50_ms"] / max(page["raw_sql_ms"], 0.01)
+        lines.append(
+            f"{name:<22} {page['p50_ms']:>8} {page['p95_ms']:>8} {page['queries']:>7} {page['raw_sql_ms']:>10} "
+            f"{to_hello:>7.1f} {to_sql:>6.1f}{over}"
+        )
+    hello = next(iter(result["pages"].values()))["hello_p95_ms"]
+    lines += [
+        f"hello page p95: {hello} ms",
+        f"planner: {result['plan_seconds']} s over {result['plan_requests']} requests (budget 2 s)",
+        f"mail: {result['mail_per_second']} messages/s (budget ≥ 200)",
+        f"web worker peak resident memory: {result['rss_mb']} MB (budget < 150)",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    scale, out, env = settings()
+    password = ensure_data(scale, env)
+    os.environ.update({key: value for key, value in env.items() if key != "TRACKER_BENCH"})
+    from tracker import create_app
+
+    app = create_app()
+    with app.app_context():
+        pages, rss_mb = measure_pages(scale, password, env)
+        plan_seconds, plan_requests = measure_planner()
+        mail_per_second = measure_mail(app)
+        dialect = app.extensions["sqlalchemy"].engine.dialect.name
+    result = {
+        "scale": scale,
+        "database": dialect,
+        "pages": pages,
+        "plan_seconds": plan_seconds,
+        "plan_requests": plan_requests,
+        "mail_per_second": mail_per_second,
+        "rss_mb": rss_mb,
+    }
+    print(table(result))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"Written to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""``tracker demo-data --scale national``: SPEC §7's data set, loaded in bulk, the same for a seed.
+
+The tests load a thousandth of it (the hidden ``--divisor``); the proportions are the national ones.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+
+from tests import factories
+from tests.conftest import empty_database
+from tests.test_demo_data import _snapshot
+from tracker.clock import today
+from tracker.demo import national
+from tracker.extensions import db
+from tracker.models import Delegate, Delegation, InfoRequest, RequestStatus, SearchDocument, TimelineEntry, User, Visit
+from tracker.models.requests import OPEN_STATUSES
+
+
+def _load(runner: FlaskCliRunner, *options: str) -> str:
+    result = runner.invoke(args=["demo-data", "--scale", "national", "--divisor", "1000", *options])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _count(column) -> int:
+    return db.session.scalar(select(func.count(column)))
+
+
+def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(runner: FlaskCliRunner) -> None:
+    _load(runner, "--seed", "5")
+    first = _snapshot()
+    empty_database()
+    _load(runner, "--seed", "5")
+    assert _snapshot() == first
+    empty_database()
+    _load(runner, "--seed", "6")
+    assert _snapshot() != first
+
+
+def test_national_proportions_history_and_status_mix(runner: FlaskCliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(national, "CHUNK", 30)  # visits straddle chunks, as at full size
+    output = _load(runner)
+    assert "Created 36 users, 41 visits, 100 delegations" in output
+    assert _count(Delegate.id) == 300
+    assert 900 <= _count(InfoRequest.id) <= 1000  # the visit still to come has none yet
+    assert 2500 <= _count(TimelineEntry.id) <= 4000
+    starts = list(db.session.scalars(select(Visit.starts_on)))
+    assert min(starts) <= today() - timedelta(days=365 * 19) and max(starts) > today()
+    statuses = list(db.session.scalars(select(InfoRequest.status)))
+    finished = sum(status not in OPEN_STATUSES for status in statuses)
+    assert finished > 0.9 * len(statuses) and RequestStatus.DELIVERED in statuses
+    assert set(db.session.scalars(select(Delegation.tier_report_year))) - {None}
+    # Every searchable row went through the search index's triggers.
+    assert _count(SearchDocument.id) >= _count(Delegate.id) + _count(InfoRequest.id)
+
+
+def test_rows_added_after_the_load_get_fresh_ids(runner: FlaskCliRunner) -> None:
+    _load(runner)
+    visit = factories.visit()  # on PostgreSQL, only if the sequences moved past the loaded ids
+    db.session.commit()
+    assert visit.id == _count(Visit.id)
+
+
+def test_refuses_a_database_that_has_data(runner: FlaskCliRunner) -> None:
+    factories.visit()
+    db.session.commit()
+    result = runner.invoke(args=["demo-data", "--scale", "national", "--divisor", "1000"])
+    assert result.exit_code != 0 and "empty database" in result.output
+    assert _count(User.id) == 0
