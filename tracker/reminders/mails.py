@@ -86,6 +86,11 @@ def follow_up_reminder(
     )
 
 
+#: Items listed per section of the digest; the rest are counted and left to the dashboard. Rendering every
+#: overdue request of a national backlog made one mail of thousands of lines and most of a pass's time.
+DIGEST_ITEMS = 25
+
+
 def digest(*, recipient_name: str, week_of: date, overdue: list[Any], due_this_week: list[Any],
            follow_ups: list[Any]) -> RenderedMail:
     return render_mail(
@@ -96,6 +101,7 @@ def digest(*, recipient_name: str, week_of: date, overdue: list[Any], due_this_w
         overdue=overdue,
         due_this_week=due_this_week,
         follow_ups=follow_ups,
+        shown=DIGEST_ITEMS,
         request_url=lambda request_id: external_url("info_requests.detail", request_id=request_id),
         delegation_url=lambda delegation_id: external_url("delegations.detail", delegation_id=delegation_id),
         reason="You get this weekly digest of what you own; change its day and time, or turn it off, in your "

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_, select
 
@@ -75,8 +76,19 @@ class Planner:
             )
         }
 
+        # Looked up once per person: a pass at national scale asks for them once per candidate.
+        self.zones = {user_id: user_zone(user) for user_id, user in self.users.items()}
+        self.todays = {user_id: self.now.astimezone(zone).date() for user_id, zone in self.zones.items()}
+
+    def zone_of(self, user: User) -> ZoneInfo:
+        return self.zones[user.id]
+
     def today_for(self, user: User) -> date:
-        return self.now.astimezone(user_zone(user)).date()
+        return self.todays[user.id]
+
+    def in_working_hours(self, user: User) -> bool:
+        return schedule.in_working_hours(self.now.astimezone(self.zone_of(user)), user.work_starts, user.work_ends,
+                                         user.working_days)
 
     # -- requests ---------------------------------------------------------------------------------------
 
@@ -131,7 +143,7 @@ class Planner:
             owner = self.users.get(row.owner_id)
             if owner is None:
                 continue
-            zone, today = user_zone(owner), self.today_for(owner)
+            zone, today = self.zone_of(owner), self.today_for(owner)
             if row.snoozed_until and row.snoozed_until > today:
                 continue
             for kind, wanted, occurrence in (
@@ -152,7 +164,7 @@ class Planner:
         for row in self.escalation_rows():
             owner = self.users.get(row.owner_id)
             for admin in admins:
-                zone, today = user_zone(admin), self.today_for(admin)
+                zone, today = self.zone_of(admin), self.today_for(admin)
                 if row.snoozed_until and row.snoozed_until > today:
                     continue
                 occurrence = schedule.escalation(
@@ -200,7 +212,7 @@ class Planner:
                 continue
             today = self.today_for(liaison)
             occurrence = schedule.repeating(
-                state.next_check_in, today, self.policy.follow_up_repeat_days, user_zone(liaison)
+                state.next_check_in, today, self.policy.follow_up_repeat_days, self.zone_of(liaison)
             )
             if occurrence:
                 yield self._follow_up_candidate(liaison, state, occurrence)
@@ -236,7 +248,7 @@ class Planner:
         for user in self.users.values():
             if not user.wants_digest:
                 continue
-            local_now = self.now.astimezone(user_zone(user))
+            local_now = self.now.astimezone(self.zone_of(user))
             slot = schedule.weekly_slot(local_now, user.digest_weekday, user.digest_time)
             key = f"{MessageKind.DIGEST}:user-{user.id}:{slot.date().isoformat()}"
             if key not in queued:
@@ -315,7 +327,7 @@ def plan(now: datetime, *, dry_run: bool = False, also_queued: set[str] | None =
     for candidate in _all_candidates(planner, queued):
         if candidate.key in queued or candidate.occurrence.expires_at <= now:
             continue
-        if candidate.in_hours_only and not _in_working_hours(candidate.recipient, now):
+        if candidate.in_hours_only and not planner.in_working_hours(candidate.recipient):
             report.held += 1
             continue
         queued.add(candidate.key)
@@ -352,7 +364,3 @@ def _all_candidates(planner: Planner, queued: set[str]) -> Iterator[Candidate]:
     yield from planner.follow_up_candidates()
     yield from planner.digest_candidates(queued)
 
-
-def _in_working_hours(user: User, now: datetime) -> bool:
-    return schedule.in_working_hours(now.astimezone(user_zone(user)), user.work_starts, user.work_ends,
-                                     user.working_days)
