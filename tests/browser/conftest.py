@@ -178,3 +178,13 @@ def check_accessibility(page: Page) -> None:
             html = node["html"] if len(node["html"]) <= 200 else node["html"][:197] + "..."
             lines.append(f"    {_target(node['target'])}    {html}")
     pytest.fail("\n".join(lines), pytrace=False)
+
+
+def sign_in(page: Page, email: str, password: str | None = None) -> None:
+    """Sign in through the staff sign-in form, as a person types it (the factories' password unless told)."""
+    from tests import factories
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password or factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot, sign_in
 from tests.smtp import SMTPServer
 from tracker.extensions import db
 from tracker.reminders.delivery import deliver
@@ -45,13 +45,6 @@ def _wait_for_mail(page: Page, smtp: SMTPServer) -> list[EmailMessage]:
     return smtp.received
 
 
-def _sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def _next_code(secret: str, used: set[str]) -> str:
     """The app's code, or the next step's when this one was just used (a code works once)."""
     totp = pyotp.TOTP(secret)
@@ -65,7 +58,7 @@ def test_an_invited_colleague_sets_a_password_and_two_factor_sign_in(page: Page,
     db.session.rollback()
 
     # The admin invites a colleague.
-    _sign_in(page, admin_email, factories.PASSWORD)
+    sign_in(page, admin_email)
     page.locator("nav").get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Users").click()
     _arrive(page, "01-users", page.get_by_role("heading", name="Users"))
@@ -95,7 +88,7 @@ def test_an_invited_colleague_sets_a_password_and_two_factor_sign_in(page: Page,
     expect(page.get_by_role("status").filter(has_text="Your password is saved")).to_be_visible()
 
     # She signs in and sets up two-factor sign-in from her account page.
-    _sign_in(page, "nadia.kova@centre.example", PASSWORD)
+    sign_in(page, "nadia.kova@centre.example", PASSWORD)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.get_by_role("link", name="My account").click()
     _arrive(page, "05-my-account", page.get_by_role("heading", name="My account"))
@@ -113,7 +106,7 @@ def test_an_invited_colleague_sets_a_password_and_two_factor_sign_in(page: Page,
     page.get_by_role("button", name="Sign out").click()
 
     # Signing in now takes the password, then a code.
-    _sign_in(page, "nadia.kova@centre.example", PASSWORD)
+    sign_in(page, "nadia.kova@centre.example", PASSWORD)
     _arrive(page, "08-code-step", page.get_by_role("heading", name="Enter your code"))
     page.get_by_role("textbox", name="Code").fill("000000")
     page.get_by_role("button", name="Continue").click()
@@ -125,7 +118,7 @@ def test_an_invited_colleague_sets_a_password_and_two_factor_sign_in(page: Page,
     page.get_by_role("button", name="Sign out").click()
 
     # The admin reads the story in the audit log.
-    _sign_in(page, admin_email, factories.PASSWORD)
+    sign_in(page, admin_email)
     page.goto("/admin/audit")
     _arrive(page, "10-audit-log", page.get_by_role("heading", name="Audit log"))
     log = page.get_by_role("table")
@@ -145,7 +138,7 @@ def test_an_admin_exports_and_erases_a_delegate(page: Page) -> None:
     admin_email, delegation_id, delegate_id = admin.email, delegation.id, delegate.id
     db.session.rollback()
 
-    _sign_in(page, admin_email, factories.PASSWORD)
+    sign_in(page, admin_email)
     page.goto("/admin/")
     page.get_by_role("link", name="Personal data").click()
     page.get_by_label("Name or email contains").fill("melnyk")

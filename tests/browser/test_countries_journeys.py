@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot, sign_in
 from tracker.extensions import db
 from tracker.models import Tier
 
@@ -29,7 +29,7 @@ def test_staff_opens_the_country_of_a_delegation_and_reads_its_tier_history(page
     email = staff.email
     db.session.rollback()  # hold no transaction open while the live server reads
 
-    _sign_in(page, email)
+    sign_in(page, email)
     expect(page.locator("nav").get_by_role("link", name="Countries", exact=True)).to_be_visible()
 
     page.goto(f"/delegations/{delegation.id}")
@@ -66,7 +66,7 @@ def test_an_admin_previews_a_tier_file_then_imports_it(page: Page, tmp_path: Pat
     upload = tmp_path / "tip2016.csv"
     upload.write_text('Country,Tier\nBurma,Tier 3\n"Korea, North",3\nNarnia,2\n', encoding="utf-8")
 
-    _sign_in(page, email)
+    sign_in(page, email)
     page.locator("nav").get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Import TIP-report tiers").click()
     page.get_by_label("CSV file").set_input_files(str(upload))
@@ -81,10 +81,3 @@ def test_an_admin_previews_a_tier_file_then_imports_it(page: Page, tmp_path: Pat
     page.get_by_label("Import the other rows and skip those that cannot be imported").check()
     page.get_by_role("button", name="Import 2 new or changed placements").click()
     expect(main.get_by_role("status")).to_contain_text("3 rows: 2 added, 0 changed, 0 unchanged, 1 invalid.")
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()

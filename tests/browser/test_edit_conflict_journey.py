@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot, sign_in
 from tracker.extensions import db
 from tracker.models import InfoRequest
 
@@ -36,10 +36,7 @@ def second_page(browser: Browser, live_server: str, page: Page) -> Iterator[Page
 
 
 def _sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email)
     expect(page.locator("nav").get_by_role("link", name="Visits", exact=True)).to_be_visible()
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot, sign_in
 from tests.data import DATA
 from tracker.extensions import db
 from tracker.models import RequestKind
@@ -21,13 +21,6 @@ expect = playwright_expect()
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_staff_search_from_the_navigation_filter_by_type_and_open_a_result(page: Page) -> None:
@@ -43,7 +36,7 @@ def test_staff_search_from_the_navigation_filter_by_type_and_open_a_result(page:
     email = staff.email
     db.session.rollback()
 
-    _sign_in(page, email)
+    sign_in(page, email)
     box = page.get_by_role("search").get_by_role("searchbox")
     expect(box).to_have_accessible_name("Search delegations, delegates, visits, requests, needs and materials")
     box.fill("cote coco")
@@ -86,7 +79,7 @@ def test_staff_import_a_roster_preview_then_confirm(page: Page) -> None:
     email, visit_id = staff.email, visit.id
     db.session.rollback()
 
-    _sign_in(page, email)
+    sign_in(page, email)
     page.goto(f"/visits/{visit_id}")
     page.get_by_role("link", name="Import the delegation list (CSV)").click()
     page.get_by_label("Roster (CSV file)").set_input_files(str(DATA / "roster_spring_exchange.csv"))
@@ -124,7 +117,7 @@ def test_staff_make_a_calendar_feed_address(page: Page) -> None:
     email = staff.email
     db.session.rollback()
 
-    _sign_in(page, email)
+    sign_in(page, email)
     page.goto("/preferences")
     page.get_by_role("button", name="Make my calendar feed").click()
     address = page.get_by_label("Subscribe to this address in your calendar program")

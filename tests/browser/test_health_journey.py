@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 from flask.testing import FlaskCliRunner
 
-from tests.browser.conftest import ARTIFACTS_DIR, check_accessibility, playwright_expect, screenshot
+from tests.browser.conftest import ARTIFACTS_DIR, check_accessibility, playwright_expect, screenshot, sign_in
 from tracker.extensions import db
 
 if TYPE_CHECKING:
@@ -40,13 +40,6 @@ def demo_admin(runner: FlaskCliRunner, tmp_path: Path, app) -> tuple[str, str]: 
     return match.group(1), match.group(2)
 
 
-def _sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def _both_widths(page: Page, name: str) -> None:
     """Screenshots at desktop and phone widths, and axe-core at each."""
     for size, suffix in ((DESKTOP, "1280"), (PHONE, "390")):
@@ -63,7 +56,7 @@ def _total(page: Page) -> int:
 def test_staff_follow_the_health_charts_to_a_list_export_it_and_print_a_brief(
     page: Page, demo_admin: tuple[str, str]
 ) -> None:
-    _sign_in(page, *demo_admin)
+    sign_in(page, *demo_admin)
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", name="Are we following through?")).to_be_visible()
     expect(main.get_by_role("img", name="Overdue requests at the end of each month, then today")).to_be_visible()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
+from tests.browser.conftest import check_accessibility, playwright_expect, screenshot, sign_in
 from tests.smtp import SMTPServer
 from tracker.extensions import db
 from tracker.models import User
@@ -32,10 +32,7 @@ def test_admin_runs_the_reminder_screens(page: Page, smtp: SMTPServer) -> None:
     email, admin_id = admin.email, admin.id
     db.session.rollback()
 
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, email)
     page.locator("nav").get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Reminder scheduler").click()
 
