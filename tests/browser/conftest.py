@@ -19,7 +19,7 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Locator, Page
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -188,3 +188,19 @@ def sign_in(page: Page, email: str, password: str | None = None) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password or factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def arrive(page: Page, name: str, landmark: Locator) -> None:
+    """Wait for a screen (shown by a control only it has), save its screenshot as ``name``, check its
+    accessibility; if the screen never comes, fail with what the page says instead."""
+    try:
+        playwright_expect()(landmark.first).to_be_visible()
+    except AssertionError as error:
+        screenshot(page, f"{name}-unexpected")
+        text = page.locator("body").inner_text()
+        pytest.fail(
+            f"{name}: expected {landmark} on {page.url}; the page says:\n{text[:3000]}\n\n{error}", pytrace=False
+        )
+    page.wait_for_load_state("load")
+    screenshot(page, name)
+    check_accessibility(page)

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot, sign_in
+from tests.browser.conftest import arrive, playwright_expect, sign_in
 from tests.smtp import SMTPServer
 from tracker.extensions import db
 from tracker.reminders.delivery import deliver
@@ -29,10 +29,7 @@ LINK = re.compile(r"http://\S+(/account/set-password/[\w-]+)")
 
 
 def _arrive(page: Page, name: str, landmark: Locator) -> None:
-    expect(landmark.first).to_be_visible()
-    page.wait_for_load_state("load")
-    screenshot(page, f"accounts-{name}")
-    check_accessibility(page)
+    arrive(page, f"accounts-{name}", landmark)
 
 
 def _wait_for_mail(page: Page, smtp: SMTPServer) -> list[EmailMessage]:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tests import factories
-from tests.browser.conftest import CHROMIUM, check_accessibility, in_ci, screenshot
+from tests.browser.conftest import CHROMIUM, arrive, in_ci
 from tests.materials import samples
 from tests.portal.helpers import read_mail, text_of
 from tracker.extensions import db
@@ -30,7 +30,7 @@ from tracker.models import InfoRequest, User, Visibility
 from tracker.reminders.delivery import deliver
 
 try:
-    from playwright.sync_api import Browser, Page, expect
+    from playwright.sync_api import Browser, Locator, Page, expect
 except ImportError:
     if in_ci():
         raise
@@ -81,11 +81,8 @@ def _wait_for_mail(page: Page, folder: Path) -> list[EmailMessage]:
     return read_mail(folder)
 
 
-def _arrive(page: Page, name: str, landmark: object) -> None:
-    expect(landmark).to_be_visible()  # type: ignore[arg-type]
-    page.wait_for_load_state("load")
-    screenshot(page, f"portal-{name}")
-    check_accessibility(page)
+def _arrive(page: Page, name: str, landmark: Locator) -> None:
+    arrive(page, f"portal-{name}", landmark)
 
 
 def test_a_delegate_follows_their_requests_on_a_phone(phone: Page, app: Flask, tmp_path: Path,

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot
+from tests.browser.conftest import arrive, playwright_expect
 from tracker.extensions import db
 from tracker.models import Country, Delegation, InfoRequest, RequestKind, RequestStatus, Visit
 
@@ -50,20 +50,8 @@ def link_or_button(page: Page, name: str) -> Locator:
     return page.get_by_role("link", name=name, exact=True).or_(page.get_by_role("button", name=name, exact=True))
 
 
-def arrive(page: Page, step: int, name: str, landmark: Locator) -> None:
-    """Wait for the screen (shown by a control only it has), save it, check its accessibility."""
-    try:
-        expect(landmark.first).to_be_visible()
-    except AssertionError as error:
-        screenshot(page, f"record-visit-{step:02d}-{name}-unexpected")
-        text = page.locator("body").inner_text()
-        pytest.fail(
-            f"step {step} ({name}): expected {landmark} on {page.url}; the page says:\n{text[:3000]}\n\n{error}",
-            pytrace=False,
-        )
-    page.wait_for_load_state("load")
-    screenshot(page, f"record-visit-{step:02d}-{name}")
-    check_accessibility(page)
+def _arrive(page: Page, step: int, name: str, landmark: Locator) -> None:
+    arrive(page, f"record-visit-{step:02d}-{name}", landmark)
 
 
 def test_staff_records_a_visit_a_delegation_and_a_request(page: Page) -> None:
@@ -76,21 +64,21 @@ def test_staff_records_a_visit_a_delegation_and_a_request(page: Page) -> None:
 
     # 1. Sign in.
     page.goto("/login")
-    arrive(page, 1, "sign-in", page.get_by_role("button", name="Sign in"))
+    _arrive(page, 1, "sign-in", page.get_by_role("button", name="Sign in"))
     page.get_by_label("Email").fill(staff_email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
     visits_link = page.locator("nav").get_by_role("link", name="Visits", exact=True)
-    arrive(page, 2, "dashboard", visits_link)
+    _arrive(page, 2, "dashboard", visits_link)
     expect(page).not_to_have_url(re.compile(r"/login"))
 
     # 2. Visits, then a new visit.
     visits_link.first.click()
-    arrive(page, 3, "visits", link_or_button(page, "New visit"))
+    _arrive(page, 3, "visits", link_or_button(page, "New visit"))
     link_or_button(page, "New visit").first.click()
 
-    arrive(page, 4, "new-visit", page.get_by_role("button", name="Save visit"))
+    _arrive(page, 4, "new-visit", page.get_by_role("button", name="Save visit"))
     page.get_by_label("Title").fill(VISIT_TITLE)
     page.get_by_label("Starts on").fill(VISIT_STARTS.isoformat())
     page.get_by_label("Ends on").fill(VISIT_ENDS.isoformat())
@@ -99,11 +87,11 @@ def test_staff_records_a_visit_a_delegation_and_a_request(page: Page) -> None:
     page.get_by_role("button", name="Save visit").click()
 
     # 3. The visit, then a delegation from Moldova.
-    arrive(page, 5, "visit", link_or_button(page, "Add delegation"))
+    _arrive(page, 5, "visit", link_or_button(page, "Add delegation"))
     expect(page.get_by_role("main")).to_contain_text(VISIT_TITLE)
     link_or_button(page, "Add delegation").first.click()
 
-    arrive(page, 6, "new-delegation", page.get_by_role("button", name="Save delegation"))
+    _arrive(page, 6, "new-delegation", page.get_by_role("button", name="Save delegation"))
     page.get_by_label("Country").select_option(label="Moldova")
     tier_field = page.get_by_label("Tier at visit")
     expect(tier_field.locator("option").first).to_have_text(re.compile(r"From the TIP report history"))
@@ -112,14 +100,14 @@ def test_staff_records_a_visit_a_delegation_and_a_request(page: Page) -> None:
     page.get_by_role("button", name="Save delegation").click()
 
     # 4. The delegation shows the tier of the 2014 report; then a request.
-    arrive(page, 7, "delegation", link_or_button(page, "Add request"))
+    _arrive(page, 7, "delegation", link_or_button(page, "Add request"))
     main = page.get_by_role("main")
     expect(main).to_contain_text("Moldova")
     # The tier label, whole ("Tier 2" must not be the start of "Tier 2 Watch List").
     expect(main).to_contain_text(re.compile(re.escape(tier_label) + r"\b(?! Watch List)"))
     link_or_button(page, "Add request").first.click()
 
-    arrive(page, 8, "new-request", page.get_by_role("button", name="Save request"))
+    _arrive(page, 8, "new-request", page.get_by_role("button", name="Save request"))
     page.get_by_label("Kind").select_option(label=RequestKind.DRAFT_LAW_REVIEW.label)
     page.get_by_label("Title").fill(REQUEST_TITLE)
     page.get_by_label("Due on").fill(due_on.isoformat())
@@ -128,7 +116,7 @@ def test_staff_records_a_visit_a_delegation_and_a_request(page: Page) -> None:
 
     # 5. The request, new.
     main = page.get_by_role("main")
-    arrive(page, 9, "request", main.get_by_text(REQUEST_TITLE))
+    _arrive(page, 9, "request", main.get_by_text(REQUEST_TITLE))
     expect(main.get_by_text(RequestStatus.NEW.label, exact=True).filter(visible=True).first).to_be_visible()
 
     # 6. What the database holds.

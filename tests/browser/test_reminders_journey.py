@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests import factories
-from tests.browser.conftest import check_accessibility, playwright_expect, screenshot, sign_in
+from tests.browser.conftest import arrive, playwright_expect, sign_in
 from tests.smtp import SMTPServer
 from tracker.extensions import db
 from tracker.models import User
@@ -20,11 +20,8 @@ expect = playwright_expect()
 pytestmark = pytest.mark.browser
 
 
-def arrive(page: Page, name: str, landmark: Locator) -> None:
-    expect(landmark.first).to_be_visible()
-    page.wait_for_load_state("load")
-    screenshot(page, f"reminders-{name}")
-    check_accessibility(page)
+def _arrive(page: Page, name: str, landmark: Locator) -> None:
+    arrive(page, f"reminders-{name}", landmark)
 
 
 def test_admin_runs_the_reminder_screens(page: Page, smtp: SMTPServer) -> None:
@@ -36,12 +33,12 @@ def test_admin_runs_the_reminder_screens(page: Page, smtp: SMTPServer) -> None:
     page.locator("nav").get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Reminder scheduler").click()
 
-    arrive(page, "scheduler", page.get_by_role("heading", name="Reminder scheduler"))
+    _arrive(page, "scheduler", page.get_by_role("heading", name="Reminder scheduler"))
     expect(page.get_by_role("main")).to_contain_text("No reminder pass has finished in the last 10 minutes")
 
     page.get_by_label("Why pause reminders?").fill("Moving to the new mail server")
     page.get_by_role("button", name="Pause reminders").click()
-    arrive(page, "paused", page.get_by_role("button", name="Resume reminders"))
+    _arrive(page, "paused", page.get_by_role("button", name="Resume reminders"))
     expect(page.locator(".banner-paused")).to_contain_text("Moving to the new mail server")
     page.get_by_role("button", name="Resume reminders").click()
     expect(page.locator(".banner-paused")).to_have_count(0)
@@ -52,13 +49,13 @@ def test_admin_runs_the_reminder_screens(page: Page, smtp: SMTPServer) -> None:
     assert [message["To"] for message in smtp.received] == ["it-desk@centre.example"]
 
     page.get_by_role("link", name="Mail log").first.click()
-    arrive(page, "mail-log", page.get_by_role("heading", name="Mail log"))
+    _arrive(page, "mail-log", page.get_by_role("heading", name="Mail log"))
     page.get_by_role("link", name="Test message from the follow-up tracker").click()
-    arrive(page, "mail-detail", page.get_by_role("button", name="Resend a copy"))
+    _arrive(page, "mail-detail", page.get_by_role("button", name="Resend a copy"))
     expect(page.get_by_role("main")).to_contain_text("If you can read it, the tracker's mail reaches you")
 
     page.get_by_role("link", name="My reminders").click()
-    arrive(page, "preferences", page.get_by_role("button", name="Save preferences"))
+    _arrive(page, "preferences", page.get_by_role("button", name="Save preferences"))
     page.get_by_label("Time zone").select_option("Europe/Chisinau")
     page.get_by_label("Saturday").check()
     page.get_by_label("Weekly digest of what I owe").uncheck()
@@ -71,4 +68,4 @@ def test_admin_runs_the_reminder_screens(page: Page, smtp: SMTPServer) -> None:
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/follow-ups")
-    arrive(page, "follow-ups-phone", page.get_by_role("heading", name="Follow-ups", exact=True))
+    _arrive(page, "follow-ups-phone", page.get_by_role("heading", name="Follow-ups", exact=True))
