@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tests import factories
 from tests.smtp import SMTPServer
 from tracker.extensions import db
 from tracker.info_requests.services import change_status, set_reminders
 from tracker.models import ContactChannel, ContactLog, InfoRequest, RequestStatus, User
+from tracker.reminders.planner import plan
 from tracker.reminders.scheduler import run_pass
-from tracker.reminders.services import pause, resume
+from tracker.reminders.services import PREVIEW_HOURS, pause, preview, resume
 
 DUE = date(2026, 12, 11)  # a Friday
 
@@ -200,3 +202,18 @@ def test_every_mail_has_both_parts_a_link_and_the_reason(smtp: SMTPServer) -> No
     assert "Why you received this: You own this request" in text
     assert "http://127.0.0.1:5000/preferences" in text and "/preferences" in html
     assert message["Message-ID"] and message["Date"] and message["Auto-Submitted"] == "auto-generated"
+
+
+def test_the_preview_lists_what_each_hour_planned_on_its_own_would(runner) -> None:  # type: ignore[no-untyped-def]
+    """The preview reads the database once per UTC day, not once per hour: that changes nothing it lists."""
+    moment = at("2026-11-23T10:00")  # a Monday; the next 24 hours cross midnight UTC
+    with time_machine.travel(moment, tick=False):  # demo data is relative to the day it is made
+        assert runner.invoke(args=["demo-data", "--seed", "7"]).exit_code == 0
+    seen: set[str] = set()
+    alone = [
+        (hour, row["key"], row["subject"], row["text_body"])
+        for hour in (moment + timedelta(hours=step) for step in range(PREVIEW_HOURS))
+        for row in plan(hour, dry_run=True, also_queued=seen).planned
+    ]
+    assert len(alone) >= 10 and len({row[0].date() for row in alone}) == 2
+    assert [(row["at"], row["key"], row["subject"], row["text_body"]) for row in preview(moment)] == alone

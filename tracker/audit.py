@@ -6,13 +6,13 @@ from __future__ import annotations
 import getpass
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import Response, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import insert
 
 from tracker.extensions import db
 from tracker.models import AuditAction, AuditEntry, User
 from tracker.models.base import utcnow
+from tracker.request_ids import request_id
 
 
 def command_line_user() -> str:
@@ -41,11 +41,24 @@ def record(
 
 
 def record_read(action: AuditAction, summary: str, *, target_kind: str, target_id: int | None = None) -> None:
-    """Record a read (an export, a page of personal details) at once, in a transaction of its own: the entry
-    is kept even if the response then fails, and the page's loaded objects are not expired by a commit."""
-    values = _values(action, summary, None, None, None, target_kind, target_id)
-    with db.engine.begin() as connection:
-        connection.execute(insert(AuditEntry).values(values))
+    """Record a read (an export, a page of personal details). In a request the entry joins the request's own
+    transaction and ``commit_recorded_reads`` commits it once the response is made, whether the page then succeeds
+    or fails: no second connection (which waited on the request's own write lock on SQLite, and took a second
+    connection from the pool per request), and the page's loaded objects are not expired by a commit half-way
+    through. Outside a request (the command line) it is committed at once."""
+    record(action, summary, target_kind=target_kind, target_id=target_id)
+    if has_request_context():
+        g.audited_read = True
+    else:
+        db.session.commit()
+
+
+def commit_recorded_reads(response: Response) -> Response:
+    """After every request: commit the reads ``record_read`` recorded (a GET commits nothing otherwise), unless
+    the request's transaction itself failed."""
+    if g.pop("audited_read", False) and db.session.is_active:
+        db.session.commit()
+    return response
 
 
 def _values(action: AuditAction, summary: str, user: User | None, label: str | None, delegate_id: int | None,
@@ -63,11 +76,7 @@ def _values(action: AuditAction, summary: str, user: User | None, label: str | N
         "target_kind": target_kind,
         "target_id": target_id,
         "client_address": (request.remote_addr or "")[:64] or None if in_request else None,
-        "request_id": _request_id() if in_request else None,
+        "request_id": request_id()[:64] if in_request else None,
     }
 
 
-def _request_id() -> str | None:
-    """The id a reverse proxy (or the app) gave this request, to match the log with the server's logs."""
-    value = g.get("request_id") or request.headers.get("X-Request-ID")
-    return str(value)[:64] if value else None

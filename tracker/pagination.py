@@ -21,7 +21,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def has_prev(self) -> bool:
@@ -40,11 +40,16 @@ class Page:
         return self.page + 1
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` rows fill (one, even empty): a page number past it shows the last page."""
+    return max(1, math.ceil(total / per_page))
+
+
 def paginate(query: Select[Any], page: int, *, scalars: bool = False) -> Page:
     """One page of ``query`` plus the total; a page past the end shows the last one."""
     per_page = current_app.config["PER_PAGE"]
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    page = min(page, max(1, math.ceil(total / per_page)))
+    page = min(page, page_count(total, per_page))
     limited = query.limit(per_page).offset((page - 1) * per_page)
     result = db.session.execute(limited).unique()
     items = list(result.scalars()) if scalars else list(result)

@@ -27,3 +27,12 @@ def external_url(endpoint: str, **values: Any) -> str:
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def local_path(target: str | None, within: str = "/") -> str | None:
+    """``target`` if it is a path on this site under ``within``, for following ?next= (no open redirect)."""
+    if target and target.startswith(within) and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return None

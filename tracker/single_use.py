@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from tracker.extensions import db
 
@@ -28,6 +28,23 @@ def new_token() -> tuple[str, str]:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_link(model: type[Any], lifetime: timedelta, now: datetime, created_by: Any | None,
+               **columns: Any) -> tuple[str, Any]:
+    """A new link row (flushed) valid for ``lifetime``, and the token that goes in the link (only its hash is kept);
+    ``columns`` say whose link it is and what for."""
+    token, hashed = new_token()
+    link = model(token_hash=hashed, expires_at=now + lifetime, created_by_id=created_by.id if created_by else None,
+                 created_at=now, **columns)
+    db.session.add(link)
+    db.session.flush()
+    return token, link
+
+
+def links_since(model: type[Any], since: datetime, *conditions: ColumnElement[bool]) -> int:
+    """How many links matching ``conditions`` were made after ``since`` (to throttle how often one is sent)."""
+    return db.session.scalar(select(func.count()).select_from(model).where(model.created_at > since, *conditions)) or 0
 
 
 def usable_link(model: type[Any], token: str, now: datetime) -> Any | None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 
-from tracker.clock import today
+from tracker.clock import centre_zone, today
 from tracker.languages import language_name
 
 
@@ -19,7 +18,7 @@ def format_date(value: date | None) -> str:
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    local = value.astimezone(centre_zone())
     return local.strftime("%-d %b %Y %H:%M")
 
 

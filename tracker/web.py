@@ -7,6 +7,8 @@ from itertools import chain
 
 from flask import Flask, Response, abort, request
 
+from tracker import audit
+
 #: The modules whose routes register on their blueprint when imported. A domain package's ``__init__`` only
 #: defines its blueprint, so that a module can import another domain's queries without pulling in its views
 #: (and everything they import) half-way through its own import.
@@ -77,6 +79,7 @@ def refuse_nul_characters() -> None:
 def configure_security(app: Flask) -> None:
     over_https = app.config["BASE_URL"].startswith("https://")
     app.before_request(refuse_nul_characters)
+    app.after_request(audit.commit_recorded_reads)
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

@@ -20,12 +20,13 @@ from tracker.models import AuditAction, Delegate, Delegation
 MAX_RESULTS = 50
 
 
+#: A delegate with what the pages show of their delegation.
+WITH_DELEGATION = (joinedload(Delegate.delegation).joinedload(Delegation.country),
+                   joinedload(Delegate.delegation).joinedload(Delegation.visit))
+
+
 def _delegate(delegate_id: int) -> Delegate:
-    return db.first_or_404(
-        select(Delegate).where(Delegate.id == delegate_id)
-        .options(joinedload(Delegate.delegation).joinedload(Delegation.country),
-                 joinedload(Delegate.delegation).joinedload(Delegation.visit))
-    )
+    return db.first_or_404(select(Delegate).where(Delegate.id == delegate_id).options(*WITH_DELEGATION))
 
 
 @bp.get("/personal-data")
@@ -39,8 +40,7 @@ def personal_data_search() -> str:
             select(Delegate)
             .where(or_(Delegate.name.icontains(query, autoescape=True),
                        Delegate.email.icontains(query, autoescape=True)))
-            .options(joinedload(Delegate.delegation).joinedload(Delegation.country),
-                     joinedload(Delegate.delegation).joinedload(Delegation.visit))
+            .options(*WITH_DELEGATION)
             .order_by(Delegate.email, Delegate.id)
             .limit(MAX_RESULTS)
         ))

@@ -9,11 +9,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
-from tracker import audit
+from tracker import audit, single_use
 from tracker.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from tracker.extensions import db
 from tracker.models import AccountLink, AccountLinkPurpose, AuditAction, AuditEntry, Role, User
-from tracker.single_use import new_token, spend_link, usable_link
+from tracker.single_use import spend_link, usable_link
 
 #: How long a link to set a password works: an invitation waits in an inbox; a reset is used at once.
 LINK_LIFETIME = {
@@ -80,12 +80,8 @@ def invite_user(email: str, name: str, role: Role, actor: User, now: datetime) -
 
 def issue_link(user: User, purpose: AccountLinkPurpose, now: datetime,
                created_by: User | None = None) -> tuple[str, AccountLink]:
-    token, hashed = new_token()
-    link = AccountLink(token_hash=hashed, user_id=user.id, purpose=purpose, expires_at=now + LINK_LIFETIME[purpose],
-                       created_by_id=created_by.id if created_by else None, created_at=now)
-    db.session.add(link)
-    db.session.flush()
-    return token, link
+    return single_use.issue_link(AccountLink, LINK_LIFETIME[purpose], now, created_by, user_id=user.id,
+                                 purpose=purpose)
 
 
 def reset_link_for(email: str, now: datetime) -> tuple[User, str, AccountLink] | None:
@@ -93,12 +89,9 @@ def reset_link_for(email: str, now: datetime) -> tuple[User, str, AccountLink] |
     user = db.session.scalar(select(User).where(User.email == email.strip().lower(), User.is_enabled))
     if user is None:
         return None
-    recent = select(func.count(AccountLink.id)).where(
-        AccountLink.user_id == user.id,
-        AccountLink.purpose == AccountLinkPurpose.PASSWORD_RESET,
-        AccountLink.created_at > now - timedelta(hours=1),
-    )
-    if (db.session.scalar(recent) or 0) >= RESETS_PER_HOUR:
+    recent = single_use.links_since(AccountLink, now - timedelta(hours=1), AccountLink.user_id == user.id,
+                                    AccountLink.purpose == AccountLinkPurpose.PASSWORD_RESET)
+    if recent >= RESETS_PER_HOUR:
         return None
     token, link = issue_link(user, AccountLinkPurpose.PASSWORD_RESET, now)
     audit.record(AuditAction.PASSWORD_RESET_REQUESTED, "A reset link was sent", label=user.email,

@@ -4,7 +4,6 @@ emailed link (an invitation or a reset)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -31,6 +30,7 @@ from tracker.extensions import db, limiter, login_manager
 from tracker.forms import EmptyForm
 from tracker.models import AccountLinkPurpose, AuditAction, User
 from tracker.reminders.delivery import deliver_after_response
+from tracker.routing import local_path
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please sign in to see that page."
@@ -55,11 +55,7 @@ def _now() -> datetime:
 
 def _safe_next(target: str | None) -> str:
     """Follow ?next= only to a path on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("dashboard.home")
+    return local_path(target) or url_for("dashboard.home")
 
 
 def _sign_in_limit() -> str:

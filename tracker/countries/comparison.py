@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Subquery, and_, extract, func, select
 
+from tracker.countries.services import report_year_for
+from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.info_requests.queries import days_to_delivery, delivered, delivered_on_time
 from tracker.models import (
@@ -74,14 +76,6 @@ class Comparison:
     visit_years: dict[int, set[int]]
 
 
-def report_year_for(year: int | None) -> int | None:
-    """The TIP report in force in ``year`` (the latest not after it), or the latest report of all."""
-    query = select(func.max(TierPlacement.year))
-    if year is not None:
-        query = query.where(TierPlacement.year <= year)
-    return db.session.scalar(query)
-
-
 def compare(scope: Scope) -> Comparison:
     """Figures for every country with a delegation in ``scope``, in no particular order."""
     report_year = report_year_for(scope.year)
@@ -109,15 +103,11 @@ def _visit_years(delegations: Subquery) -> dict[int, set[int]]:
 
 
 def _delegations_in(scope: Scope, report_year: int | None) -> Subquery:
-    criteria: list[Any] = []
-    if scope.region is not None:
-        criteria.append(Country.region == scope.region)
+    # The year, region and country mean what they mean on the lists and the health page; the tier does not (it
+    # is the country's tier in the report year, not the delegation's at its visit), so it is added here.
+    criteria: list[Any] = DelegationScope(year=scope.year, region=scope.region, country_id=scope.country_id).criteria()
     if scope.tier is not None:
         criteria.append(TierPlacement.tier == scope.tier)
-    if scope.year is not None:
-        criteria += [Visit.starts_on >= date(scope.year, 1, 1), Visit.starts_on < date(scope.year + 1, 1, 1)]
-    if scope.country_id is not None:
-        criteria.append(Delegation.country_id == scope.country_id)
     return (
         select(Delegation.id.label("delegation_id"), Delegation.country_id, Visit.starts_on)
         .join(Delegation.visit)

@@ -15,13 +15,21 @@ def country_choices() -> list[tuple[int, str]]:
     return [(c.id, c.name) for c in db.session.scalars(select(Country).order_by(Country.name))]
 
 
+def report_year_for(year: int | None) -> int | None:
+    """The TIP report in force in ``year`` (the latest not after it), or the latest report of all."""
+    query = select(func.max(TierPlacement.year))
+    if year is not None:
+        query = query.where(TierPlacement.year <= year)
+    return db.session.scalar(query)
+
+
 def tier_as_of(country_id: int, on: date) -> tuple[Tier | None, int | None]:
     """The country's tier in the latest report year not after ``on``, and that year.
 
     The year is the latest report in the history (for any country), not this country's latest row:
     a country the report did not rate that year gets no tier rather than an older one.
     """
-    report_year = db.session.scalar(select(func.max(TierPlacement.year)).where(TierPlacement.year <= on.year))
+    report_year = report_year_for(on.year)
     if report_year is None:
         return None, None
     tier = db.session.scalar(

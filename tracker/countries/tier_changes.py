@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker import wording
+from tracker.clock import start_of
 from tracker.countries.names import KnownCountry
 from tracker.extensions import db
 from tracker.models import Delegation, DelegationStatus, Tier, TimelineEntry, TimelineKind, User
@@ -77,8 +76,7 @@ def record_tier_moves(moves: Sequence[TierMove], actor: User | None) -> int:
 
 def recent_tier_changes(liaison_id: int, today: date, limit: int) -> list[tuple[TimelineEntry, Delegation]]:
     """Tier changes of the last ``RECENT_DAYS`` days on the delegations this person liaises with, newest first."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    since = datetime.combine(today - timedelta(days=RECENT_DAYS), time(), zone)
+    since = start_of(today - timedelta(days=RECENT_DAYS))
     rows = db.session.execute(
         select(TimelineEntry, Delegation)
         .join(Delegation, TimelineEntry.delegation_id == Delegation.id)

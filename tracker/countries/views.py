@@ -9,10 +9,10 @@ from werkzeug.wrappers import Response
 
 from tracker.charts import CODES, COLOURS, history_chart, tier_grid
 from tracker.countries import bp
-from tracker.countries.comparison import Scope, compare, report_year_for
+from tracker.countries.comparison import Scope, compare
 from tracker.countries.forms import ComparisonFilterForm
 from tracker.countries.reference import FIRST_REPORT_YEAR
-from tracker.countries.services import tier_histories
+from tracker.countries.services import report_year_for, tier_histories
 from tracker.countries.table import (
     AFTER_NEEDS,
     BEFORE_NEEDS,
@@ -35,10 +35,12 @@ RECENT_ROWS = 25
 def compare_countries() -> str:
     """Compare the countries the centre hosted: delegations, needs, requests, delivery; tier movement."""
     filters = ComparisonFilterForm()
-    comparison = compare(filters.scope())
+    scope = filters.scope()
+    comparison = compare(scope)
     rows = sort_rows(comparison.rows, filters.sort_key, filters.descending)
     histories = tier_histories(row.country_id for row in rows)
-    last_year = report_year_for(None) or FIRST_REPORT_YEAR
+    # Without a year the comparison's report year is already the latest of all.
+    last_year = (comparison.report_year if scope.year is None else report_year_for(None)) or FIRST_REPORT_YEAR
     grid = tier_grid(
         [(row.name, histories[row.country_id], comparison.visit_years[row.country_id]) for row in rows],
         FIRST_REPORT_YEAR,
@@ -76,7 +78,8 @@ def detail(country_id: int) -> str:
     comparison = compare(Scope(country_id=country_id))
     figures = comparison.rows[0] if comparison.rows else None
     placements = tier_histories([country_id])[country_id]
-    last_year = report_year_for(None) or FIRST_REPORT_YEAR
+    # The scope has no year, so the comparison's report year is the latest of all.
+    last_year = comparison.report_year or FIRST_REPORT_YEAR
     chart = history_chart(placements, FIRST_REPORT_YEAR, last_year, comparison.visit_years[country_id])
     latest_year = max(placements, default=None)
     return render_template(

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 T = TypeVar("T")
 DAY = timedelta(days=1)
+#: Days after the due date that a delivery came: most on time or early, a quarter late, some by weeks.
+EARLY_DAYS, LATE_DAYS, LATE_SHARE = (-25, 0), (1, 60), 0.25
 
 
 class Cover(Generic[T]):
@@ -49,6 +51,18 @@ class Calendar:
 
     def day_between(self, first: date, last: date) -> date:
         return first + timedelta(days=self.rng.randint(0, (last - first).days))
+
+    def request_days(self, visit_starts: date, visit_ends: date) -> tuple[date, date]:
+        """When a request was logged (during the visit or in the three weeks after it) and when it falls due (three
+        to eleven weeks later): requests of every visit since the first fall due across the years."""
+        last_day = min(self.yesterday, visit_ends + timedelta(days=21))
+        logged_on = self.day_between(visit_starts, max(visit_starts, last_day))
+        return logged_on, logged_on + timedelta(days=self.rng.randint(21, 75))
+
+    def delivery_day(self, logged_on: date, due_on: date) -> date:
+        """A day around the due date (see ``LATE_SHARE``), not before the request was logged nor after yesterday."""
+        lateness = LATE_DAYS if self.rng.random() < LATE_SHARE else EARLY_DAYS
+        return min(self.yesterday, max(logged_on, due_on + timedelta(days=self.rng.randint(*lateness))))
 
     def moments(self, first: date, last: date, count: int) -> list[datetime]:
         """``count`` sorted moments on days from ``first`` to ``last``."""

@@ -248,15 +248,13 @@ class DemoBuilder:
             due_on = self.calendar.days_from_today(0, 6)
             first_day = max(visit.starts_on, due_on - timedelta(days=150))
             return self.calendar.day_between(first_day, due_on - timedelta(days=7)), due_on, True
-        last_day = min(self.calendar.yesterday, visit.ends_on + timedelta(days=21))
-        created_on = self.calendar.day_between(visit.starts_on, max(visit.starts_on, last_day))
-        return created_on, created_on + timedelta(days=self.rng.randint(21, 75)), False
+        return *self.calendar.request_days(visit.starts_on, visit.ends_on), False
 
     def _moments(self, created_on: date, due_on: date, steps: list[RequestStatus | None]) -> list[datetime]:
         """When the request was logged (on ``created_on``), then each step: a delivery on a day around the due
         date (a quarter of them late, some by weeks), the steps before it between logging and delivery, those
         after it later; without a delivery, the steps fall between logging and yesterday."""
-        calendar, rng = self.calendar, self.rng
+        calendar = self.calendar
         created_at = calendar.moment(created_on)
 
         def between(first: date, last: date, count: int) -> list[datetime]:
@@ -264,8 +262,7 @@ class DemoBuilder:
 
         if RequestStatus.DELIVERED not in steps:
             return [created_at, *between(created_on, calendar.yesterday, len(steps))]
-        lateness = words.LATE_DAYS if rng.random() < words.LATE_SHARE else words.EARLY_DAYS
-        delivered_on = min(calendar.yesterday, max(created_on, due_on + timedelta(days=rng.randint(*lateness))))
+        delivered_on = calendar.delivery_day(created_on, due_on)
         delivered_at, index = max(created_at, calendar.moment(delivered_on)), steps.index(RequestStatus.DELIVERED)
         before = [min(moment, delivered_at) for moment in between(created_on, delivered_on, index)]
         later = between(delivered_on, calendar.yesterday, len(steps) - index - 1)

@@ -16,18 +16,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 
 from tracker import wording
 from tracker.auth.passwords import hash_password
+from tracker.clock import centre_zone
 from tracker.clock import today as centre_today
 from tracker.countries.services import tier_histories
 from tracker.demo import vocabulary as words
 from tracker.demo.chance import Calendar
-from tracker.demo.generate import DemoDataError
+from tracker.demo.generate import LONG_PAST_DUE_DAYS, DemoDataError
 from tracker.demo.people import email_for
 from tracker.extensions import db
 from tracker.models import (
@@ -59,8 +58,7 @@ YEARS = 20
 EXTRA_STAFF = 30
 #: Delegations generated and inserted together (a batch of each table holds about 10,000 rows or more).
 CHUNK = 1_000
-#: A request due longer ago than this is finished, bar this share left open (the long-overdue few).
-LONG_PAST_DUE_DAYS = 150
+#: A request due longer ago than LONG_PAST_DUE_DAYS is finished, bar this share left open (the long-overdue few).
 LONG_OVERDUE_SHARE = 0.002
 FINISHED = [status for status in RequestStatus if not status.is_open]
 
@@ -85,7 +83,7 @@ class NationalLoader:
         self.names = {user.id: user.name for user in team}
         self.delegations = DELEGATIONS // divisor
         self.today = centre_today()
-        self.calendar = Calendar(rng, self.today, ZoneInfo(current_app.config["TIMEZONE"]))
+        self.calendar = Calendar(rng, self.today, centre_zone())
         self.ids = _Ids()
         self.counts: Counter[str] = Counter()
 
@@ -201,9 +199,7 @@ class NationalLoader:
         fitting = [need for need in needs if need["category"] in words.NEEDS_FOR_KIND[kind]]
         need = rng.choice(fitting) if fitting and rng.random() < 0.8 else None
         owner = liaison if rng.random() < 0.6 else rng.choice(self.team_ids)
-        last_day = min(calendar.yesterday, visit["ends_on"] + timedelta(days=21))
-        created_on = calendar.day_between(visit["starts_on"], max(visit["starts_on"], last_day))
-        due_on = created_on + timedelta(days=rng.randint(21, 75))
+        created_on, due_on = calendar.request_days(visit["starts_on"], visit["ends_on"])
         status = self._status(closed, due_on)
         steps = list(words.STATUS_PATHS[status])
         if len(steps) > 1 and rng.random() < 0.5:
@@ -211,8 +207,7 @@ class NationalLoader:
         created_at = calendar.moment(created_on)
         moments = [max(created_at, moment) for moment in calendar.moments(created_on, calendar.yesterday, len(steps))]
         if RequestStatus.DELIVERED in steps:  # delivered around the due date, a quarter late
-            lateness = words.LATE_DAYS if rng.random() < words.LATE_SHARE else words.EARLY_DAYS
-            delivered_on = min(calendar.yesterday, max(created_on, due_on + timedelta(days=rng.randint(*lateness))))
+            delivered_on = calendar.delivery_day(created_on, due_on)
             index = steps.index(RequestStatus.DELIVERED)
             moments[index] = max(created_at, calendar.moment(delivered_on))
             moments = sorted(moments[: index + 1]) + [max(m, moments[index]) for m in moments[index + 1 :]]

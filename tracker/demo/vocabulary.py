@@ -176,8 +176,6 @@ PAST_DUE_WEIGHTS = dict(zip(_S, (1, 2, 1, 4, 4, 1, 1), strict=True))
 LONG_PAST_DUE_WEIGHTS = dict(zip(_S, (0.1, 0.4, 0.1, 4, 5, 1, 1), strict=True))
 FUTURE_DUE_WEIGHTS = dict(zip(_S, (4, 4, 2, 2, 1, 1, 1), strict=True))
 CLOSED_WEIGHTS = {_S.DELIVERED: 3, _S.CLOSED: 6, _S.DECLINED: 1, _S.WITHDRAWN: 1}
-#: Days after the due date that a delivery came: most on time or early, a quarter late, some by weeks.
-EARLY_DAYS, LATE_DAYS, LATE_SHARE = (-25, 0), (1, 60), 0.25
 REASONS = {
     _S.DECLINED: (
         "Outside the centre's expertise; referred to the UNODC regional office.",

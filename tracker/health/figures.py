@@ -105,7 +105,7 @@ def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) ->
     rows = sorted(groups.values(), key=_ordering(dimension))
     total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
     total.median_days = medians_of(_requests_in(scope).add_columns(days_to_delivery())).get(())
-    return Health(scope, dimension, day, total, rows, _trend(scope, day))
+    return Health(scope, dimension, day, total, rows, overdue_trend(scope, day))
 
 
 class _Groups(dict[Any, Figures]):
@@ -169,7 +169,8 @@ def trend_days(day: date) -> list[date]:
     return [*reversed(ends), day]
 
 
-def _trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
+def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
+    """Overdue requests in ``scope`` at each of ``trend_days(day)``, in one query."""
     days = trend_days(day)
     counts = db.session.execute(_requests_in(scope).add_columns(*(func.count().filter(overdue_on(d)) for d in days)))
     return [TrendPoint(d, count) for d, count in zip(days, counts.one())]

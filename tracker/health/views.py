@@ -12,7 +12,7 @@ from tracker.exports.tables import Cell
 from tracker.exports.web import csv_download
 from tracker.health import bp
 from tracker.health.charts import Links, health_charts
-from tracker.health.figures import QUIET_DAYS, Dimension, Figures, follow_up_health
+from tracker.health.figures import QUIET_DAYS, Dimension, Figures, follow_up_health, overdue_trend
 from tracker.health.forms import HealthFilterForm
 
 #: The breakdown's CSV: a row per group, then the total.
@@ -58,9 +58,9 @@ def export() -> Response:
 @bp.get("/trend.csv")
 def trend_export() -> Response:
     """Download the overdue trend (overdue requests at each month end, then today) with the page's filters."""
-    health = follow_up_health(HealthFilterForm().scope(), Dimension.YEAR, today())
-    rows = ((point.day, point.overdue) for point in health.trend)
-    return csv_download(f"overdue-trend-{health.as_of}.csv", ("day", "overdue_requests"), rows)
+    day = today()
+    rows = ((point.day, point.overdue) for point in overdue_trend(HealthFilterForm().scope(), day))
+    return csv_download(f"overdue-trend-{day}.csv", ("day", "overdue_requests"), rows)
 
 
 def _breakdown_rows(groups: list[Figures]) -> Iterator[tuple[Cell, ...]]:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from tracker import single_use
 from tracker.extensions import db
 from tracker.models import Delegate, LinkPurpose, PortalLink, PortalSession, User
 from tracker.single_use import new_token, spend_link, token_hash, usable_link
@@ -44,24 +45,14 @@ def issue_link(
     email: str, purpose: LinkPurpose, now: datetime, created_by: User | None = None
 ) -> tuple[str, PortalLink]:
     """A new sign-in link: its token (only the hash is stored) and its row."""
-    token, hashed = new_token()
-    link = PortalLink(
-        token_hash=hashed, email=email, purpose=purpose, expires_at=now + LINK_LIFETIME[purpose],
-        created_by_id=created_by.id if created_by else None, created_at=now,
-    )
-    db.session.add(link)
-    db.session.flush()
-    return token, link
+    return single_use.issue_link(PortalLink, LINK_LIFETIME[purpose], now, created_by, email=email, purpose=purpose)
 
 
 def too_many_links(email: str, now: datetime) -> bool:
     """Throttle per address, in the database: an attacker cannot flood a delegate's inbox from many addresses."""
-    recent = select(PortalLink.id).where(
-        PortalLink.email == email,
-        PortalLink.purpose == LinkPurpose.SELF_REQUESTED,
-        PortalLink.created_at > now - timedelta(hours=1),
-    )
-    return len(db.session.scalars(recent.limit(LINKS_PER_HOUR)).all()) >= LINKS_PER_HOUR
+    recent = single_use.links_since(PortalLink, now - timedelta(hours=1), PortalLink.email == email,
+                                    PortalLink.purpose == LinkPurpose.SELF_REQUESTED)
+    return recent >= LINKS_PER_HOUR
 
 
 def link_is_usable(token: str, now: datetime) -> bool:

@@ -123,8 +123,8 @@ def _about_request(info_request: InfoRequest, kind: PortalMail, occurrence: str,
                    subject: LazyString, reason: LazyString, **context: Any) -> list[str]:
     """One mail per notified delegate, keyed by the occurrence: queued once, however often it is called (and no
     sign-in link is issued for a mail that is queued already)."""
-    keys = {delegate.id: f"{kind}:{occurrence}:delegate-{delegate.id}"
-            for delegate in notified_delegates(info_request.delegation_id)}
+    delegates = notified_delegates(info_request.delegation_id)
+    keys = {delegate.id: f"{kind}:{occurrence}:delegate-{delegate.id}" for delegate in delegates}
     queued = set(db.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys.values()))))
     path = f"/portal/requests/{info_request.id}"
     rows = [
@@ -134,7 +134,7 @@ def _about_request(info_request: InfoRequest, kind: PortalMail, occurrence: str,
             mail=delegate_mail(delegate, template, subject, item_url=_sign_in_url(delegate, now, path),
                                reason=reason, **context),
         )
-        for delegate in notified_delegates(info_request.delegation_id)
+        for delegate in delegates
         if keys[delegate.id] not in queued
     ]
     return insert_new(rows)

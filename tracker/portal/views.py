@@ -5,7 +5,6 @@ the portal's own gate (``access.load_delegate``) requires a delegate session unl
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from flask import (
     abort,
@@ -69,6 +68,7 @@ from tracker.portal.identity import (
 from tracker.portal.languages import CHOSEN, PORTAL_LANGUAGES, portal_language
 from tracker.portal.wording import DELEGATE_STATUS, NEED_CATEGORIES, REQUEST_KINDS, SUMMARY_RESPONSES, VERDICTS
 from tracker.reminders.delivery import deliver_after_response
+from tracker.routing import local_path
 
 bp.before_request(load_delegate)
 
@@ -129,11 +129,7 @@ def _error_page(code: int, message: str) -> tuple[str, int]:
 
 def _safe_next(target: str | None) -> str:
     """Follow ?next= only within the portal (no open redirect)."""
-    if target and target.startswith("/portal/") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("portal.home")
+    return local_path(target, f"{bp.url_prefix}/") or url_for("portal.home")
 
 
 # -- signing in and out ---------------------------------------------------------------------------------------

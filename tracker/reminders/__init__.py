@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, has_request_context
+from flask import Blueprint, Flask, g, has_request_context
 from flask_login import current_user
 
 bp = Blueprint("reminders", __name__)
@@ -20,17 +20,19 @@ def init_app(app: Flask) -> None:
 
 
 def reminder_warnings() -> dict[str, Any]:
-    """A paused policy (with its reason) and a scheduler that has stopped beating, for the page banner."""
+    """A paused policy (with its reason) and a scheduler that has stopped beating, for the page banner.
+
+    The lease is read once per request: every ``render_template`` runs this, and a page that renders mails (the
+    admin's preview renders each one it lists) would otherwise read it once per mail."""
     if not has_request_context() or not current_user.is_authenticated:
         return {}
     from tracker.reminders.policy import current_policy
     from tracker.reminders.scheduler import heartbeat, is_late
 
     policy = current_policy()
-    return {
-        "reminders_paused": policy if policy.paused else None,
-        "scheduler_late": is_late(heartbeat(), datetime.now(UTC)),
-    }
+    if "scheduler_late" not in g:
+        g.scheduler_late = is_late(heartbeat(), datetime.now(UTC))
+    return {"reminders_paused": policy if policy.paused else None, "scheduler_late": g.scheduler_late}
 
 
 __all__ = ["bp", "init_app"]

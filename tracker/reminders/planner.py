@@ -9,10 +9,10 @@ tests and ``tracker reminders run --now`` can move the clock.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_, select
@@ -34,6 +34,8 @@ from tracker.reminders import mails, schedule
 from tracker.reminders.followups import FollowUp, follow_ups
 from tracker.reminders.outbox import REMINDED_STATUSES, drop_irrelevant, insert_new, outbox_row, recent_keys
 from tracker.reminders.policy import current_policy, user_zone
+
+T = TypeVar("T")
 
 #: Days a pass looks back for occurrences already queued (the longest repeat is bounded by the policy form).
 LOOKBACK_DAYS = 70
@@ -65,16 +67,17 @@ class Candidate:
 
 
 class Planner:
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, loaded: dict[Any, Any] | None = None) -> None:
         self.now = now
+        self.loaded = {} if loaded is None else loaded
         self.policy: ReminderPolicy = current_policy()
         self.utc_today = now.date()
-        self.users = {
+        self.users = self.loaded_once(("users",), lambda: {
             user.id: user
             for user in db.session.scalars(
                 select(User).where(User.is_enabled.is_(True), User.role.in_([Role.ADMIN, Role.STAFF]))
             )
-        }
+        })
 
         # Looked up once per person: a pass at national scale asks for them once per candidate.
         self.zones = {user_id: user_zone(user) for user_id, user in self.users.items()}
@@ -89,6 +92,13 @@ class Planner:
     def in_working_hours(self, user: User) -> bool:
         return schedule.in_working_hours(self.now.astimezone(self.zone_of(user)), user.work_starts, user.work_ends,
                                          user.working_days)
+
+    def loaded_once(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+        """``load()``'s result, kept in ``loaded`` under ``key``: the passes of one preview share it (a dry run
+        writes nothing, so the same query, with the same UTC day in it, gives the same rows hour after hour)."""
+        if key not in self.loaded:
+            self.loaded[key] = load()
+        return self.loaded[key]
 
     # -- requests ---------------------------------------------------------------------------------------
 
@@ -106,15 +116,15 @@ class Planner:
             OutboxMessage.recipient_id == InfoRequest.owner_id,
             OutboxMessage.occurrence_on >= self.utc_today - timedelta(days=policy.overdue_repeat_days - 2),
         )
-        return self._requests(
+        return self.loaded_once(("requests", self.utc_today), lambda: self._requests(
             InfoRequest.due_on <= self.utc_today + timedelta(days=policy.due_soon_days + 1),
             or_(InfoRequest.due_on >= self.utc_today - timedelta(days=1), ~recently_reminded),
-        )
+        ))
 
     def escalation_rows(self) -> list[Any]:
-        return self._requests(
+        return self.loaded_once(("escalations", self.utc_today), lambda: self._requests(
             InfoRequest.due_on <= self.utc_today - timedelta(days=self.policy.escalate_after_days - 1)
-        )
+        ))
 
     def _requests(self, *criteria: Any) -> list[Any]:
         return db.session.execute(
@@ -205,7 +215,10 @@ class Planner:
     def follow_up_candidates(self) -> Iterator[Candidate]:
         # No check-in can be due before the first one after the visit ends.
         ended_by = self.utc_today + timedelta(days=1 - self.policy.offsets[0])
-        states = follow_ups(Delegation.liaison_id.in_(list(self.users)), Visit.ends_on <= ended_by)
+        states = self.loaded_once(
+            ("follow-ups", self.utc_today),
+            lambda: follow_ups(Delegation.liaison_id.in_(list(self.users)), Visit.ends_on <= ended_by),
+        )
         for state in states:
             liaison = self.users[state.liaison_id]
             if not liaison.wants_follow_ups:
@@ -277,6 +290,23 @@ class Planner:
             )
 
     def _digest_contents(self, user_ids: list[int]) -> Any:
+        by_owner, by_liaison = self.loaded_once(("digests", self.utc_today, *user_ids),
+                                                lambda: self._digest_items(user_ids))
+
+        def contents(user: User) -> tuple[list[Any], list[Any], list[FollowUp]]:
+            today = self.today_for(user)
+            week_end = today + timedelta(days=DIGEST_HORIZON_DAYS)
+            mine = by_owner[user.id]
+            return (
+                [row for row in mine if row.due_on < today],
+                [row for row in mine if today <= row.due_on <= week_end],
+                sorted((s for s in by_liaison[user.id] if s.is_due(today)), key=lambda s: s.next_check_in),
+            )
+
+        return contents
+
+    def _digest_items(self, user_ids: list[int]) -> tuple[dict[int, list[Any]], dict[int, list[FollowUp]]]:
+        """The open requests (due by the digest's horizon) each person owns, and the follow-ups each liaises."""
         horizon = self.utc_today + timedelta(days=DIGEST_HORIZON_DAYS + 1)
         open_requests = db.session.execute(
             select(InfoRequest.id, InfoRequest.title, InfoRequest.due_on, InfoRequest.owner_id,
@@ -294,33 +324,28 @@ class Planner:
         by_liaison: dict[int, list[FollowUp]] = defaultdict(list)
         for state in states:
             by_liaison[state.liaison_id].append(state)
-
-        def contents(user: User) -> tuple[list[Any], list[Any], list[FollowUp]]:
-            today = self.today_for(user)
-            week_end = today + timedelta(days=DIGEST_HORIZON_DAYS)
-            mine = by_owner[user.id]
-            return (
-                [row for row in mine if row.due_on < today],
-                [row for row in mine if today <= row.due_on <= week_end],
-                sorted((s for s in by_liaison[user.id] if s.is_due(today)), key=lambda s: s.next_check_in),
-            )
-
-        return contents
+        return by_owner, by_liaison
 
 
-def plan(now: datetime, *, dry_run: bool = False, also_queued: set[str] | None = None) -> PlanReport:
+def plan(
+    now: datetime, *, dry_run: bool = False, also_queued: set[str] | None = None, loaded: dict[Any, Any] | None = None
+) -> PlanReport:
     """Queue every reminder occurrence due at ``now`` that is not queued yet; commit unless ``dry_run``.
 
-    ``also_queued``: keys to treat as queued already, and to which a dry run adds what it would queue (the
-    admin's preview runs hour after hour without rendering the same mail twice)."""
+    For the admin's preview, which runs dry hour after hour: ``also_queued``, keys to treat as queued already, to
+    which a dry run adds what it would queue (no mail rendered twice); ``loaded``, what the earlier hours read from
+    the database (each query runs once per UTC day of the preview, not once per hour)."""
+    if loaded is not None and not dry_run:
+        raise ValueError("Only a dry run may reuse what an earlier pass read: a real pass changes the outbox.")
     report = PlanReport()
-    planner = Planner(now)
+    planner = Planner(now, loaded)
     if planner.policy.paused:
         report.paused = True
         return report
     if not dry_run:
         report.dropped = drop_irrelevant(planner.utc_today + timedelta(days=1), now)
-    queued = recent_keys(planner.utc_today - timedelta(days=LOOKBACK_DAYS))
+    since = planner.utc_today - timedelta(days=LOOKBACK_DAYS)
+    queued = set(planner.loaded_once(("queued", since), lambda: recent_keys(since)))  # a copy: this pass adds to it
     if also_queued is not None:
         queued |= also_queued
     rows = []

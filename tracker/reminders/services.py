@@ -78,10 +78,11 @@ def resend(message: OutboxMessage, actor: User, now: datetime) -> OutboxMessage:
 def preview(now: datetime) -> list[dict[str, Any]]:
     """What the planner would queue over the next day, hour by hour, without queuing anything."""
     seen: set[str] = set()
+    loaded: dict[Any, Any] = {}
     upcoming = []
     for hour in range(PREVIEW_HOURS):
         moment = now + timedelta(hours=hour)
-        for row in plan(moment, dry_run=True, also_queued=seen).planned:
+        for row in plan(moment, dry_run=True, also_queued=seen, loaded=loaded).planned:
             upcoming.append({**row, "at": moment, "kind_label": mail_kind_label(row["kind"])})
     return upcoming
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import current_app, render_template
 
-from tracker.pagination import Page
+from tracker.pagination import Page, page_count
 from tracker.search import bp, index
 from tracker.search.forms import KIND_LABELS, SearchForm
 from tracker.search.results import load_results
@@ -25,7 +23,7 @@ def results() -> tuple[str, int]:
     kind = form.chosen_kind()
     total = counts.get(kind, 0) if kind else sum(counts.values())
     per_page = current_app.config["PER_PAGE"]
-    number = min(form.page_number, max(1, math.ceil(total / per_page)))
+    number = min(form.page_number, page_count(total, per_page))
     hits = index.hits(terms, kind, per_page, (number - 1) * per_page) if total else []
     page = Page(load_results(hits, terms), number, per_page, total)
     return render_template(
