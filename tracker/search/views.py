@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from tracker.pagination import Page, page_count
+from tracker.pagination import COUNT_CAP, Page, page_count
 from tracker.search import bp, index
 from tracker.search.forms import KIND_LABELS, SearchForm
 from tracker.search.results import load_results
@@ -23,9 +23,10 @@ def results() -> tuple[str, int]:
     kind = form.chosen_kind()
     total = counts.get(kind, 0) if kind else sum(counts.values())
     per_page = current_app.config["PER_PAGE"]
-    number = min(form.page_number, page_count(total, per_page))
+    number = min(form.page_number, page_count(min(total, index.RANKED), per_page))
     hits = index.hits(terms, kind, per_page, (number - 1) * per_page) if total else []
-    page = Page(load_results(hits, terms), number, per_page, total)
+    page = Page(load_results(hits, terms), number, per_page, total, reach=index.RANKED)
     return render_template(
-        "search/results.html", form=form, terms=terms, counts=counts, labels=KIND_LABELS, kind=kind, page=page
+        "search/results.html", form=form, terms=terms, counts=counts, labels=KIND_LABELS, kind=kind, page=page,
+        ranked=index.RANKED, cap=COUNT_CAP,
     ), 200
