@@ -36,33 +36,23 @@ class Page:
     items: list[Any]
     page: int
     per_page: int
-    #: How many rows the list has, counted up to ``COUNT_CAP`` (one more than the cap means "more").
+    #: How many rows there are; at least so many when ``more`` (counting stopped there).
     total: int
-    #: The Next and Previous links' cursors; a Previous of None on page 2 links to the first page.
+    has_next: bool
+    more: bool = False
+    #: The Next and Previous links' cursors (none on a page of numbered pages only, as search's); a Previous of None
+    #: on page 2 links to the first page.
     after: str | None = None
     before: str | None = None
-    #: How many rows page numbers reach, when not all (search pages through its best matches only).
-    reach: int | None = None
-
-    @property
-    def counted(self) -> bool:
-        """Whether ``total`` is the whole count, not a count stopped at the cap."""
-        return self.total <= COUNT_CAP
 
     @property
     def pages(self) -> int | None:
-        """How many pages there are to go through, when known: all rows were counted, or the pages reach so far."""
-        if self.reach is not None:
-            return page_count(min(self.total, self.reach), self.per_page)
-        return page_count(self.total, self.per_page) if self.counted else None
+        """How many pages there are, when the rows were all counted."""
+        return None if self.more else page_count(self.total, self.per_page)
 
     @property
     def has_prev(self) -> bool:
         return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.after is not None or self.page < (self.pages or 0)
 
     @property
     def prev_num(self) -> int:
@@ -194,7 +184,8 @@ def _page(
     width = len(key.columns)
     keys = [tuple(row[-width:]) for row in rows]
     items = [row[0] if scalars else tuple(row[:-width]) for row in rows]
-    followed = more or backwards  # going back, the page we came from follows
-    after = key.encode(number + 1, keys[-1]) if rows and followed else None
+    followed = bool(rows) and (more or backwards)  # going back, the page we came from follows
+    after = key.encode(number + 1, keys[-1]) if followed else None
     before = key.encode(number - 1, keys[0]) if rows and number > 2 else None
-    return Page(items=items, page=number, per_page=per_page, total=total, after=after, before=before)
+    return Page(items, number, per_page, min(total, COUNT_CAP), followed, more=total > COUNT_CAP, after=after,
+                before=before)

@@ -1,13 +1,15 @@
-"""Querying the search index: how many documents of each kind match, and one page of them, best first.
+"""Querying the search index: the newest matches of a search, ranked, and how many there are of each kind.
 
-Two statements per search whatever the size of the index; the SQL differs per database and is written out
+One statement per search whatever the size of the index; the SQL differs per database and is written out
 for each (FTS5's MATCH and bm25 on SQLite, ``@@`` and ts_rank on PostgreSQL). A common word matches a quarter
-of a million documents: ranking them all (bm25, ts_rank) takes seconds, so only the newest ``RANKED`` matches
-are ranked, and the counts stop at ``COUNT_CAP`` matches (the newest), as the lists' do.
+of a million documents: ranking them all (bm25, ts_rank) takes seconds, so a search reads its newest
+``CANDIDATES`` matches only, ranks them and counts them by kind; past that it says "more".
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -15,14 +17,13 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from tracker.extensions import db
 from tracker.models import SearchDocument, SearchKind
-from tracker.pagination import COUNT_CAP
 from tracker.search.schema import FTS5_TABLE, TEXT_SEARCH_CONFIG, VECTOR_COLUMN
 from tracker.search.terms import Terms
 
 #: SQLite's bm25 weights of the title and body columns; PostgreSQL weighs them A and B (1.0 and 0.4).
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
-#: How many matches (the newest) are ranked and can be paged through: 40 pages, more than anyone reads.
-RANKED = 1_000
+#: How many matches (the newest) a search ranks, counts and pages through: 40 pages, more than anyone reads.
+CANDIDATES = 1_000
 
 
 class Hit(NamedTuple):
@@ -30,35 +31,29 @@ class Hit(NamedTuple):
     record_id: int
 
 
-def counts(terms: Terms) -> dict[SearchKind, int]:
-    """How many records of each kind match (kinds without a match are left out), among the newest
-    ``COUNT_CAP`` + 1 matches: all of them unless their sum is past the cap."""
-    newest = _newest(terms, COUNT_CAP + 1).subquery()
-    query = select(newest.c.kind, func.count()).group_by(newest.c.kind)
-    return {kind: count for kind, count in db.session.execute(query)}
+@dataclass(frozen=True)
+class Found:
+    """The newest ``CANDIDATES`` matches, the best match first (ties: the newest record first)."""
+
+    hits: list[Hit]
+    #: Whether more documents match than ``hits`` holds.
+    more: bool
+
+    @property
+    def counts(self) -> dict[SearchKind, int]:
+        """How many of ``hits`` are of each kind (kinds without one are left out)."""
+        return dict(Counter(hit.kind for hit in self.hits))
+
+    def of_kind(self, kind: SearchKind | None) -> list[Hit]:
+        return [hit for hit in self.hits if kind is None or hit.kind == kind]
 
 
-def hits(terms: Terms, kind: SearchKind | None, limit: int, offset: int) -> list[Hit]:
-    """One page of the newest ``RANKED`` matching records, the best match first (ties: the newest record first)."""
-    newest = _newest(terms, RANKED, kind, ranked=True).subquery()
-    query = (
-        select(newest.c.kind, newest.c.record_id)
-        .order_by(newest.c.rank, newest.c.record_id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return [Hit(kind, record_id) for kind, record_id in db.session.execute(query)]
-
-
-def _newest(terms: Terms, limit: int, kind: SearchKind | None = None, *, ranked: bool = False) -> Select[Any]:
-    """The newest ``limit`` documents matching ``terms`` (of ``kind``), with their rank (smaller is better) when
-    ``ranked``: computed for those documents only."""
+def search(terms: Terms) -> Found:
+    """The newest matches of ``terms``, ranked: the rank is computed for those documents only."""
     matching, rank, age = _matching(terms)
-    if kind is not None:
-        matching = matching.where(SearchDocument.kind == kind)
-    if ranked:
-        matching = matching.add_columns(rank.label("rank"))
-    return matching.order_by(age.desc()).limit(limit)
+    newest = db.session.execute(matching.add_columns(rank).order_by(age.desc()).limit(CANDIDATES + 1)).all()
+    ranked = sorted(newest[:CANDIDATES], key=lambda row: (row[2], -row.record_id))
+    return Found([Hit(row.kind, row.record_id) for row in ranked], more=len(newest) > CANDIDATES)
 
 
 def _matching(terms: Terms) -> tuple[Select[Any], ColumnElement[Any], ColumnElement[Any]]:
