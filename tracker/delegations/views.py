@@ -82,7 +82,8 @@ def list_delegations() -> str:
         .where(*criteria)
     )
     # The visit and the country are joined to count only when a filter reads them.
-    joins_filtered = filters.scope().criteria() or filters.value("no_contact_days")
+    scope = filters.scope()
+    joins_filtered = scope.year is not None or scope.region is not None or filters.value("no_contact_days")
     counted = query if joins_filtered else select(Delegation.id).where(*criteria)
     page = paginate(query, LIST_ORDER, filters, counted=counted)
     return render_template("delegations/list.html", page=page, filters=filters)
