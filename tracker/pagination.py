@@ -14,11 +14,11 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Select, func, literal, literal_column, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -29,6 +29,8 @@ from tracker.forms import FilterForm
 COUNT_CAP = 10_000
 #: A cursor longer than this is not one the app wrote (the longest sort key is a 200-character title).
 MAX_CURSOR_CHARS = 2_000
+#: The integers an INTEGER column (False) and a BIGINT column (True) hold, exclusive.
+_INT_LIMIT = {False: 2**31, True: 2**63}
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,11 @@ def page_count(total: int, per_page: int) -> int:
     return max(1, math.ceil(total / per_page))
 
 
-def capped_count(query: Select[Any], cap: int = COUNT_CAP) -> int:
-    """How many rows ``query`` has, counting no further than one past ``cap`` (without computing its columns: a
-    list's per-row subqueries would run for every row counted)."""
+def capped_count(query: Select[Any]) -> int:
+    """How many rows ``query`` has, counting no further than one past ``COUNT_CAP`` (without computing its columns:
+    a list's per-row subqueries would run for every row counted)."""
     bare = query.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
-    limited = bare.limit(cap + 1).subquery()
+    limited = bare.limit(COUNT_CAP + 1).subquery()
     return db.session.scalar(select(func.count()).select_from(limited)) or 0
 
 
@@ -109,22 +111,28 @@ class _Key:
             page, *raw = plain
             if type(page) is not int or not 1 < page <= 10**9 or len(raw) != len(self.columns):
                 return None
-            return page, [_typed(value, column.type.python_type) for value, column in zip(raw, self.columns)]
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+            return page, [_typed(value, column) for value, column in zip(raw, self.columns)]
+        except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
             return None
 
 
-def _typed(value: Any, kind: type) -> Any:
-    """A cursor's value as its column's type; ValueError when it is not one."""
+def _typed(value: Any, column: ColumnElement[Any]) -> Any:
+    """A cursor's value as its column's type, within what the database stores; ValueError when it is not one."""
+    kind = column.type.python_type
     if kind is datetime:
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
             raise ValueError("naive time")
-        return moment
+        return moment.astimezone(UTC)
     if kind is date:
         return date.fromisoformat(value)
     if type(value) is not kind:
         raise ValueError(f"not a {kind.__name__}")
+    limit = _INT_LIMIT[isinstance(column.type, BigInteger)]
+    if kind is int and not -limit < value < limit:
+        raise ValueError("out of range")
+    if kind is str and "\x00" in value:
+        raise ValueError("NUL")  # PostgreSQL refuses it in text
     return value
 
 
