@@ -1,7 +1,7 @@
 """Pagination of the lists, fast at any size: counts that stop at a cap, and keyset "Next"/"Previous" links.
 
 A list of a million rows cannot count them all, nor skip to row 500,000 with OFFSET, on every view: counting stops
-at ``COUNT_CAP`` ("more than 10,000"), page numbers (``?page=N``) reach as far as the cap, and the Next and
+at ``COUNT_CAP`` ("10,000+"), page numbers (``?page=N``) reach as far as the cap, and the Next and
 Previous links carry a cursor (``?after=`` / ``?before=``): the sort key of the row they continue from, so the
 database starts there from its index however deep the page. A cursor that cannot be read shows the first page.
 """
@@ -25,7 +25,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from tracker.extensions import db
 from tracker.forms import FilterForm
 
-#: Counting stops here: a list shows "more than 10,000" rather than count a million rows on every view.
+#: Counting stops here: a list shows "10,000+" rather than count a million rows on every view.
 COUNT_CAP = 10_000
 #: A cursor longer than this is not one the app wrote (the longest sort key is a 200-character title).
 MAX_CURSOR_CHARS = 2_000

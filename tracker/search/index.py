@@ -51,8 +51,10 @@ class Found:
 def search(terms: Terms) -> Found:
     """The newest matches of ``terms``, ranked: the rank is computed for those documents only."""
     matching, rank, age = _matching(terms)
-    newest = db.session.execute(matching.add_columns(rank).order_by(age.desc()).limit(CANDIDATES + 1)).all()
-    ranked = sorted(newest[:CANDIDATES], key=lambda row: (row[2], -row.record_id))
+    newest = db.session.execute(
+        matching.add_columns(rank.label("rank")).order_by(age.desc()).limit(CANDIDATES + 1)
+    ).all()
+    ranked = sorted(newest[:CANDIDATES], key=lambda row: (row.rank, -row.record_id))
     return Found([Hit(row.kind, row.record_id) for row in ranked], more=len(newest) > CANDIDATES)
 
 
