@@ -27,7 +27,7 @@ from tracker.models import (
     Tier,
 )
 
-COUNT = re.compile(r'<p class="count">(\d+) (?:requests|delegations) in all</p>')
+COUNT = re.compile(r'<p class="count">(\d+) (?:requests?|delegations?) in all</p>')
 
 
 def _at(day: date, hour: int = 10) -> datetime:

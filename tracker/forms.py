@@ -51,6 +51,16 @@ class FilterForm(FlaskForm):
     def page_number(self) -> int:
         return self.value("page") or 1
 
+    @property
+    def cursor_after(self) -> str | None:
+        """The Next link's cursor (tracker.pagination reads it: one it did not write shows the first page)."""
+        return request.args.get("after")
+
+    @property
+    def cursor_before(self) -> str | None:
+        """The Previous link's cursor."""
+        return request.args.get("before")
+
 
 class VersionedForm(FlaskForm):
     """An edit form that carries the version of the record it was opened on and, sealed, the record's values

@@ -34,9 +34,11 @@ def query_arguments() -> dict[str, str]:
 
 
 def url_with(**changes: Any) -> str:
-    """This page's URL with some query arguments changed (pagination keeps the filters)."""
+    """This page's URL with some query arguments changed, None removing one (pagination keeps the filters)."""
     arguments = query_arguments()
-    arguments.update({key: str(value) for key, value in changes.items()})
+    arguments.update({key: str(value) for key, value in changes.items() if value is not None})
+    for key in [key for key, value in changes.items() if value is None]:
+        arguments.pop(key, None)
     return url_for(request.endpoint or "dashboard.home", **(request.view_args or {}), **arguments)
 
 

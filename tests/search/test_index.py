@@ -13,7 +13,7 @@ from tracker.search.terms import Terms
 
 
 def found(query: str, kind: SearchKind | None = None) -> set[tuple[SearchKind, int]]:
-    return {(hit.kind, hit.record_id) for hit in index.hits(Terms.parse(query), kind, 100, 0)}
+    return {(hit.kind, hit.record_id) for hit in index.search(Terms.parse(query)).of_kind(kind)}
 
 
 def test_a_new_record_is_found_at_once() -> None:

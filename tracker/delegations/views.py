@@ -73,14 +73,19 @@ def _criteria(filters: DelegationFilterForm) -> list[ColumnElement[bool]]:
 def list_delegations() -> str:
     """List delegations, filtered by country, tier at visit, region, visit year, status and time without contact."""
     filters = DelegationFilterForm()
+    criteria = _criteria(filters)
     query = (
         select(Delegation, open_request_count().label("open_requests"), last_contact_on().label("last_contact"))
         .join(Delegation.visit)
         .join(Delegation.country)
         .options(contains_eager(Delegation.country), joinedload(Delegation.liaison), contains_eager(Delegation.visit))
-        .where(*_criteria(filters))
+        .where(*criteria)
     )
-    page = paginate(query.order_by(*LIST_ORDER), filters.page_number)
+    # The visit and the country are joined to count only when a filter reads them.
+    scope = filters.scope()
+    joins_filtered = scope.year is not None or scope.region is not None or filters.value("no_contact_days")
+    counted = query if joins_filtered else select(Delegation.id).where(*criteria)
+    page = paginate(query, LIST_ORDER, filters, counted=counted)
     return render_template("delegations/list.html", page=page, filters=filters)
 
 

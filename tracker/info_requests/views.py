@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
@@ -78,23 +79,30 @@ def _criteria(filters: RequestFilterForm) -> list[ColumnElement[bool]]:
     return criteria
 
 
+def _joined(query: Select[Any]) -> Select[Any]:
+    """``query`` on requests joined to their delegation, its country and its visit."""
+    return query.join(InfoRequest.delegation).join(Delegation.country).join(Delegation.visit)
+
+
 @bp.get("/requests/", endpoint="list")
 def list_requests() -> str:
     """List requests by due date, filtered by owner, status, kind, due range, delivery and delegation."""
     filters = RequestFilterForm()
+    criteria = _criteria(filters)
     query = (
-        select(InfoRequest)
-        .join(InfoRequest.delegation)
-        .join(Delegation.country)
-        .join(Delegation.visit)
+        _joined(select(InfoRequest))
         .options(
             joinedload(InfoRequest.owner),
             contains_eager(InfoRequest.delegation).contains_eager(Delegation.country),
             contains_eager(InfoRequest.delegation).contains_eager(Delegation.visit),
         )
-        .where(*_criteria(filters))
+        .where(*criteria)
     )
-    page = paginate(query.order_by(*LIST_ORDER), filters.page_number, scalars=True)
+    # Only the scope's filters (country, tier, region, year) need the joins to count.
+    counted = select(InfoRequest.id).where(*criteria)
+    if filters.scope().criteria():
+        counted = _joined(counted)
+    page = paginate(query, LIST_ORDER, filters, counted=counted, scalars=True)
     return render_template("info_requests/list.html", page=page, filters=filters)
 
 

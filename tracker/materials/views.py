@@ -180,7 +180,7 @@ def library() -> str:
     """The library: every material with its current version."""
     filters = LibraryFilterForm()
     query = with_current_version(select(Material, MaterialVersion)).where(*_library_criteria(filters))
-    page = paginate(query.order_by(Material.title, Material.id), filters.page_number)
+    page = paginate(query, (Material.title, Material.id), filters)
     return render_template("materials/list.html", page=page, filters=filters)
 
 

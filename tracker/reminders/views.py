@@ -172,8 +172,7 @@ def mail_log() -> str:
     """Every message in the outbox, newest first, filtered by status, kind and recipient."""
     filters = MailFilterForm()
     query = select(OutboxMessage).where(*_mail_criteria(filters))
-    page = paginate(query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), filters.page_number,
-                    scalars=True)
+    page = paginate(query, (OutboxMessage.created_at.desc(), OutboxMessage.id.desc()), filters, scalars=True)
     return render_template("reminders/mail_log.html", filters=filters, page=page)
 
 

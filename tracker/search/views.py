@@ -19,13 +19,15 @@ def results() -> tuple[str, int]:
     if form.q.errors or not terms:
         status = 400 if form.q.errors else 200
         return render_template("search/results.html", form=form, terms=terms, counts={}, labels=KIND_LABELS), status
-    counts = index.counts(terms)
+    found = index.search(terms)
     kind = form.chosen_kind()
-    total = counts.get(kind, 0) if kind else sum(counts.values())
+    hits = found.of_kind(kind)
     per_page = current_app.config["PER_PAGE"]
-    number = min(form.page_number, page_count(total, per_page))
-    hits = index.hits(terms, kind, per_page, (number - 1) * per_page) if total else []
-    page = Page(load_results(hits, terms), number, per_page, total)
+    last = page_count(len(hits), per_page)
+    number = min(form.page_number, last)
+    shown = hits[(number - 1) * per_page:number * per_page]
+    page = Page(load_results(shown, terms), number, per_page, len(hits), number < last, more=found.more)
     return render_template(
-        "search/results.html", form=form, terms=terms, counts=counts, labels=KIND_LABELS, kind=kind, page=page
+        "search/results.html", form=form, terms=terms, counts=found.counts, labels=KIND_LABELS, kind=kind,
+        page=page, candidates=index.CANDIDATES,
     ), 200

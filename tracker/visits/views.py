@@ -44,7 +44,7 @@ def list_visits() -> str:
     """List visits, newest first, filtered by text and year."""
     filters = VisitFilterForm()
     query = select(Visit, delegations_of_visit().label("delegations")).options(joinedload(Visit.host))
-    page = paginate(query.where(*_criteria(filters)).order_by(*LIST_ORDER), filters.page_number)
+    page = paginate(query.where(*_criteria(filters)), LIST_ORDER, filters)
     return render_template("visits/list.html", page=page, filters=filters)
 
 
