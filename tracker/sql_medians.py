@@ -1,40 +1,47 @@
-"""Medians per group in one SQL query, the same on SQLite and PostgreSQL.
+"""Medians per group from counted values (a histogram), in one SQL query, the same on SQLite and PostgreSQL.
 
-SQLite has no percentile function, so the median is read off window functions, which both databases have:
-rank each group's values, count them, and average the middle row (odd count) or the two middle rows (even).
+The follow-up summary keeps how many requests took each number of days, not the requests: a group's median is
+read off the running count, as the value at the middle position (odd count) or the mean of the two middle ones.
+Window functions, which both databases have, give the running count; the summary's few rows per group keep it
+cheap.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, and_, cast, func, or_, select
 
 from tracker.extensions import db
 
 
-def medians(values: Select[Any]) -> dict[Any, float]:
-    """The median of the last column of ``values`` for each group given by its other columns.
+def medians_of_counts(histogram: Select[Any]) -> dict[Any, float]:
+    """The median for each group of ``histogram``, whose rows are (group columns..., value, how many).
 
     Keys are the group's value (one group column), a tuple (several), or ``()`` for the whole selection (none).
-    Rows whose value is NULL are left out; a group with no value has no key.
+    Rows whose value is NULL are left out; a group counting nothing has no key.
     """
-    inner = values.subquery("grouped_values")
-    *groups, value = inner.c
+    inner = histogram.subquery("histogram")
+    *groups, value, number = inner.c
     window: dict[str, Any] = {"partition_by": groups} if groups else {}
-    ranked = (
+    counted = (
         select(
             *groups,
             value.label("value"),
-            func.row_number().over(order_by=value, **window).label("position"),
-            func.count().over(**window).label("total"),
+            number.label("number"),
+            cast(func.sum(number).over(order_by=value, **window), Integer).label("upto"),
+            cast(func.sum(number).over(**window), Integer).label("total"),
         )
         .where(value.is_not(None))
-        .subquery("ranked")
+        .subquery("counted")
     )
-    keys = [ranked.c[group.name] for group in groups]
-    middle = ranked.c.position.in_([(ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2])
-    query = select(*keys, func.avg(ranked.c.value)).where(middle)
+    keys = [counted.c[group.name] for group in groups]
+    # The values at positions (total + 1) // 2 and (total + 2) // 2: each falls in the row that counts up to it.
+    middle = [
+        and_(counted.c.upto - counted.c.number < position, position <= counted.c.upto)
+        for position in ((counted.c.total + 1) // 2, (counted.c.total + 2) // 2)
+    ]
+    query = select(*keys, func.avg(counted.c.value)).where(counted.c.number > 0, or_(*middle))
     if keys:
         query = query.group_by(*keys)
     found = {}
