@@ -85,7 +85,12 @@ def from_scratch(zone: str) -> Counter[tuple]:
         count("requests", request.delegation_id)
         if delivered_on:
             count("on_time" if delivered_on <= request.due_on else "late", request.delegation_id)
-            count("days", request.delegation_id, (delivered_on - created_on).days)
+            days = (delivered_on - created_on).days
+            count("days", request.delegation_id, days)
+            year, country_id, tier = cohort(request.delegation_id)
+            for measure, key in (("days_by_tier", (0, 0, tier)), ("days_by_year", (year, 0, "*")),
+                                 ("days_by_country", (0, country_id, "*"))):
+                counts[(measure, *key, days, 0)] += 1
         if request.status.is_open:
             count("open", request.delegation_id)
             count("open_due", request.delegation_id, day_number(request.due_on))

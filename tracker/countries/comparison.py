@@ -75,7 +75,9 @@ def compare(scope: Scope) -> Comparison:
     rows = {row.country_id: row for row in _countries(criteria, report_year)}
     _add_requests_and_needs(rows, criteria, report_year)
     for country_id, median in medians_of_counts(
-        days_histogram(FollowUpCount.country_id).outerjoin(TierPlacement, _placement_in(report_year)).where(*criteria)
+        days_histogram({"country_id", *({"visit_year"} if scope.year is not None else ())}, FollowUpCount.country_id)
+        .outerjoin(TierPlacement, _placement_in(report_year))
+        .where(*criteria)
     ).items():
         if country_id in rows:
             rows[country_id].median_days = median

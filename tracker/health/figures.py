@@ -26,6 +26,7 @@ from tracker.health.summary import (
     day_number,
     days_histogram,
     ensure_counted,
+    kept_by,
 )
 from tracker.models import Country, FollowUpCount, Region, Tier
 from tracker.models.base import LabelledEnum
@@ -101,13 +102,15 @@ def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) ->
     groups = _Groups(dimension)
     key_columns = _group_columns(dimension)
     _add_counts(groups, scope, key_columns, day)
-    for stored, median in medians_of_counts(days_histogram(*key_columns).where(*cohort_criteria(scope))).items():
+    kept = kept_by(scope)
+    histogram = days_histogram(kept | {_KEPT[dimension]}, *key_columns).where(*cohort_criteria(scope))
+    for stored, median in medians_of_counts(histogram).items():
         figures = groups.get(groups.key(stored[0] if isinstance(stored, tuple) else stored))
         if figures is not None:
             figures.median_days = median
     rows = sorted(groups.values(), key=_ordering(dimension))
     total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
-    total.median_days = medians_of_counts(days_histogram().where(*cohort_criteria(scope))).get(())
+    total.median_days = medians_of_counts(days_histogram(kept).where(*cohort_criteria(scope))).get(())
     return Health(scope, dimension, day, total, rows, overdue_trend(scope, day))
 
 
@@ -195,6 +198,11 @@ def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
         .where(FollowUpCount.measure == "overdue", FollowUpCount.until > numbers[0], *cohort_criteria(scope))
     ).one()
     return [TrendPoint(d, count) for d, count in zip(days, counts)]
+
+
+#: The summary's cohort column each dimension groups by (a region by the cohorts' countries).
+_KEPT = {Dimension.YEAR: "visit_year", Dimension.TIER: "tier", Dimension.REGION: "country_id",
+         Dimension.COUNTRY: "country_id"}  # fmt: skip
 
 
 def _group_columns(dimension: Dimension) -> list[ColumnElement[Any]]:

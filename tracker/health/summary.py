@@ -12,7 +12,8 @@ measure         day (days since 1970-01-01 or days)   counts
 =============== ===================================== =====================================================
 requests        0                                     requests
 on_time, late   0                                     delivered requests, by their delivery's local date
-days            days from logging to delivery         delivered requests (medians read the middle)
+days            days from logging to delivery         delivered requests (medians read the middle); also
+                                                      by coarser cohorts (``DAYS_GRAINS``: days_by_tier...)
 open            0                                     requests still owed
 open_due        due date                              requests still owed (overdue = open − due from today)
 overdue         first day overdue; ``until`` the day  requests not called off that were overdue some day
@@ -73,6 +74,17 @@ def day_of(number: int) -> date:
     return EPOCH + timedelta(days=number)
 
 
+#: The days-to-delivery histogram by coarser cohorts: (measure, the cohort column it keeps). The other two are
+#: 0 (year, country) or "*" (tier), so a centre-wide median reads a few hundred rows, not one per cohort and day.
+DAYS_GRAINS = (("days_by_tier", "tier"), ("days_by_year", "visit_year"), ("days_by_country", "country_id"))
+_ALL = {"visit_year": "0", "country_id": "0", "tier": "'*'"}
+
+
+def days_measure(kept: set[str]) -> str:
+    """The coarsest days histogram that keeps the cohort columns ``kept`` ("visit_year", "country_id", "tier")."""
+    return next((measure for measure, column in DAYS_GRAINS if kept <= {column}), "days")
+
+
 class _Sql:
     """The few expressions whose SQL differs between the databases."""
 
@@ -125,6 +137,8 @@ _REQUEST_EVENTS = (
     ("'on_time'", "0", "0", "delivered_day <= due_day"),
     ("'late'", "0", "0", "delivered_day > due_day"),
     ("'days'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL"),
+    # The same histogram by coarser cohorts, for medians over many cohorts (see DAYS_GRAINS).
+    *((f"'{measure}'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL") for measure, _ in DAYS_GRAINS),
     ("'open'", "0", "0", f"status IN ({_OPEN})"),
     ("'open_due'", "due_day", "0", f"status IN ({_OPEN})"),
     ("'overdue'", "overdue_from", f"coalesce(delivered_day, {NEVER})",
@@ -164,11 +178,14 @@ def _need_base(sql: _Sql, cohort: _Cohort, row: str) -> str:
 def _events(events: tuple[tuple[str, str, str, str], ...], base: str, sign: int) -> list[str]:
     """One SELECT per measure of the rows of ``base`` (a derived table or a CTE's name), each counting ``sign``."""
     source = base if base.isidentifier() else f"({base}) AS base"
-    return [
-        f"SELECT {measure} AS measure, visit_year, country_id, tier, {day} AS day, {until} AS until, {sign} AS n "
-        f"FROM {source} WHERE {condition}"
-        for measure, day, until, condition in events
-    ]
+    grains = {f"'{measure}'": column for measure, column in DAYS_GRAINS}
+    selects = []
+    for measure, day, until, condition in events:
+        kept = grains.get(measure)
+        cohort = ", ".join(name if kept in (None, name) else f"{_ALL[name]} AS {name}" for name in _ALL)
+        selects.append(f"SELECT {measure} AS measure, {cohort}, {day} AS day, {until} AS until, {sign} AS n "
+                       f"FROM {source} WHERE {condition}")
+    return selects
 
 
 def _add(selects: list[str], with_: str = "") -> str:
@@ -377,12 +394,21 @@ def counted(measure: str, *criteria: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.measure == measure, *criteria), 0)
 
 
-def days_histogram(*columns: ColumnElement[Any]) -> Select[Any]:
-    """(columns..., days to delivery, how many) of the summary's cohorts joined with their ``Country``, for
-    ``tracker.sql_medians.medians_of_counts``; the caller adds its scope and groups."""
+def days_histogram(kept: set[str], *columns: ColumnElement[Any]) -> Select[Any]:
+    """(columns..., days to delivery, how many) of the summary's coarsest histogram that keeps the cohort columns
+    ``kept`` (see ``days_measure``), joined with the cohorts' ``Country``, for
+    ``tracker.sql_medians.medians_of_counts``; the caller adds its scope."""
     return (
         select(*columns, FollowUpCount.day, func.sum(FollowUpCount.count))
-        .join(Country, Country.id == FollowUpCount.country_id)
-        .where(FollowUpCount.measure == "days")
+        .select_from(FollowUpCount)
+        .outerjoin(Country, Country.id == FollowUpCount.country_id)
+        .where(FollowUpCount.measure == days_measure(kept))
         .group_by(*columns, FollowUpCount.day)
     )
+
+
+def kept_by(scope: DelegationScope) -> set[str]:
+    """The cohort columns that ``scope`` narrows by (a region by the cohorts' countries)."""
+    kept = {"visit_year"} if scope.year is not None else set()
+    kept |= {"tier"} if scope.tier is not None else set()
+    return kept | ({"country_id"} if scope.region is not None or scope.country_id is not None else set())
