@@ -77,7 +77,8 @@ def day_of(number: int) -> date:
 #: The days-to-delivery histogram by coarser cohorts: (measure, the cohort column it keeps). The other two are
 #: 0 (year, country) or "*" (tier), so a centre-wide median reads a few hundred rows, not one per cohort and day.
 DAYS_GRAINS = (("days_by_tier", "tier"), ("days_by_year", "visit_year"), ("days_by_country", "country_id"))
-_ALL = {"visit_year": "0", "country_id": "0", "tier": "'*'"}
+_GRAIN_CONSTANTS: dict[str, Any] = {"visit_year": 0, "country_id": 0, "tier": "*"}
+_ALL = {name: repr(value) for name, value in _GRAIN_CONSTANTS.items()}
 
 
 def days_measure(kept: set[str]) -> str:
@@ -398,11 +399,17 @@ def days_histogram(kept: set[str], *columns: ColumnElement[Any]) -> Select[Any]:
     """(columns..., days to delivery, how many) of the summary's coarsest histogram that keeps the cohort columns
     ``kept`` (see ``days_measure``), joined with the cohorts' ``Country``, for
     ``tracker.sql_medians.medians_of_counts``; the caller adds its scope."""
+    measure = days_measure(kept)
+    # A coarse histogram's other cohort columns are constants: said so, the rows come in index order, unsorted.
+    kept_column = dict(DAYS_GRAINS).get(measure)
+    constants = [] if kept_column is None else [
+        getattr(FollowUpCount, name) == value for name, value in _GRAIN_CONSTANTS.items() if name != kept_column
+    ]
     return (
         select(*columns, FollowUpCount.day, func.sum(FollowUpCount.count))
         .select_from(FollowUpCount)
         .outerjoin(Country, Country.id == FollowUpCount.country_id)
-        .where(FollowUpCount.measure == days_measure(kept))
+        .where(FollowUpCount.measure == measure, *constants)
         .group_by(*columns, FollowUpCount.day)
     )
 
