@@ -132,8 +132,10 @@ class _Cohort:
                 f"coalesce({self.tier}, '') AS tier")
 
 
+#: Measures of rows: (measure, day, until, condition), SQL over the rows' base columns.
+_Events = tuple[tuple[str, str, str, str], ...]
 #: (measure, day, until, condition) over a request's base columns: status, due_day, created_day, delivered_day.
-_REQUEST_EVENTS = (
+_REQUEST_EVENTS: _Events = (
     ("'requests'", "0", "0", "TRUE"),
     ("'on_time'", "0", "0", "delivered_day <= due_day"),
     ("'late'", "0", "0", "delivered_day > due_day"),
@@ -146,14 +148,14 @@ _REQUEST_EVENTS = (
      f"status NOT IN ({_CALLED_OFF}) AND overdue_from < coalesce(delivered_day, {NEVER})"),
 )  # fmt: skip
 #: Over a delegation's base columns: status, ends_day, last_contact_day.
-_DELEGATION_EVENTS = (
+_DELEGATION_EVENTS: _Events = (
     ("'delegations'", "0", "0", "TRUE"),
     ("'active'", "0", "0", f"status = {_ACTIVE}"),
     ("'active_ended'", "ends_day", "0", f"status = {_ACTIVE}"),
     ("'active_quiet'", "coalesce(last_contact_day, ends_day)", "0", f"status = {_ACTIVE}"),
     ("'last_contact'", "last_contact_day", "0", "last_contact_day IS NOT NULL"),
 )
-_NEED_EVENTS = (("'need:' || category", "0", "0", "TRUE"),)
+_NEED_EVENTS: _Events = (("'need:' || category", "0", "0", "TRUE"),)
 
 
 def _request_base(sql: _Sql, cohort: _Cohort, row: str) -> str:
@@ -176,21 +178,39 @@ def _need_base(sql: _Sql, cohort: _Cohort, row: str) -> str:
     return f"SELECT {cohort.columns(sql)}, {row}.category AS category FROM {cohort.source} WHERE {cohort.where}"
 
 
-def _events(events: tuple[tuple[str, str, str, str], ...], base: str, sign: int) -> list[str]:
-    """One SELECT per measure of the rows of ``base`` (a derived table or a CTE's name), each counting ``sign``."""
-    source = base if base.isidentifier() else f"({base}) AS base"
+@dataclass(frozen=True)
+class _Rows:
+    """Rows to count: a SELECT of their cohort and base columns, their measures, and +1 (added) or -1 (gone)."""
+
+    base: str
+    events: _Events
+    sign: int
+
+
+def _events(rows: _Rows, source: str) -> list[str]:
+    """One SELECT per measure of ``rows`` read from ``source`` (a derived table or a CTE's name)."""
     grains = {f"'{measure}'": column for measure, column in DAYS_GRAINS}
     selects = []
-    for measure, day, until, condition in events:
+    for measure, day, until, condition in rows.events:
         kept = grains.get(measure)
         cohort = ", ".join(name if kept in (None, name) else f"{_ALL[name]} AS {name}" for name in _ALL)
-        selects.append(f"SELECT {measure} AS measure, {cohort}, {day} AS day, {until} AS until, {sign} AS n "
+        selects.append(f"SELECT {measure} AS measure, {cohort}, {day} AS day, {until} AS until, {rows.sign} AS n "
                        f"FROM {source} WHERE {condition}")
     return selects
 
 
-def _add(selects: list[str], with_: str = "") -> str:
-    """Add the counts of ``selects`` to the summary (summed per row first: PostgreSQL updates a row once)."""
+def _add(parts: list[_Rows], named: bool) -> str:
+    """Add the counts of ``parts`` to the summary (summed per row first: PostgreSQL updates a row once).
+
+    ``named``: each part's base rows are worked out once, as a materialized CTE, then read by every measure;
+    otherwise (SQLite's triggers, which refuse CTEs) each measure reads its own derived table.
+    """
+    if named:
+        names = [f"rows_{index}" for index in range(len(parts))]
+        with_ = "WITH " + ", ".join(f"{name} AS MATERIALIZED ({part.base})" for name, part in zip(names, parts)) + " "
+        selects = [select for name, part in zip(names, parts) for select in _events(part, name)]
+    else:
+        with_, selects = "", [select for part in parts for select in _events(part, f"({part.base}) AS base")]
     return (
         f"{with_}INSERT INTO follow_up_counts ({_KEY}, count) "
         f"SELECT {_KEY}, sum(n) FROM ({' UNION ALL '.join(selects)}) AS events GROUP BY {_KEY} HAVING sum(n) <> 0 "
@@ -198,11 +218,15 @@ def _add(selects: list[str], with_: str = "") -> str:
     )
 
 
-# Where each kind of row finds its cohort, for a row ``row`` (NEW, OLD, or a table alias).
-def _by_delegation(row: str) -> _Cohort:
+# Where each kind of row finds its cohort, for a row ``row``: NEW or OLD, or the alias of the rows of ``table`` (a
+# PostgreSQL statement trigger's transition table).
+def _by_delegation(row: str, table: str | None) -> _Cohort:
     """A request or need: through its delegation (which must still be there) and the delegation's visit."""
-    return _Cohort("v.starts_on", "d.country_id", "d.tier", "delegations d JOIN visits v ON v.id = d.visit_id",
-                   f"d.id = {row}.delegation_id")
+    visit = "JOIN visits v ON v.id = d.visit_id"
+    if table:
+        return _Cohort("v.starts_on", "d.country_id", "d.tier",
+                       f"{table} {row} JOIN delegations d ON d.id = {row}.delegation_id {visit}", "TRUE")
+    return _Cohort("v.starts_on", "d.country_id", "d.tier", f"delegations d {visit}", f"d.id = {row}.delegation_id")
 
 
 def _children_of_delegation(table: str, alias: str, delegation: str) -> _Cohort:
@@ -218,34 +242,40 @@ def _children_of_visit(table: str, alias: str, visit: str) -> _Cohort:
 
 
 class _Counts:
-    """The statements that add (sign 1) or take away (-1) the counts of rows, for one database."""
+    """What rows to add (sign 1) or take away (-1) in each trigger, for one database."""
 
     def __init__(self, sql: _Sql) -> None:
         self.sql = sql
 
-    def request(self, row: str, sign: int) -> list[str]:
-        return _events(_REQUEST_EVENTS, _request_base(self.sql, _by_delegation(row), row), sign)
+    def add(self, *parts: list[_Rows]) -> str:
+        """The trigger's statement: PostgreSQL works out each row's days once (a CTE); SQLite has no CTE there."""
+        return _add([rows for part in parts for rows in part], named=not self.sql.sqlite)
 
-    def need(self, row: str, sign: int) -> list[str]:
-        return _events(_NEED_EVENTS, _need_base(self.sql, _by_delegation(row), row), sign)
+    def request(self, row: str, sign: int, table: str | None = None) -> list[_Rows]:
+        return [_Rows(_request_base(self.sql, _by_delegation(row, table), row), _REQUEST_EVENTS, sign)]
 
-    def delegation(self, row: str, sign: int) -> list[str]:
-        cohort = _Cohort("v.starts_on", f"{row}.country_id", f"{row}.tier", "visits v", f"v.id = {row}.visit_id")
-        return _events(_DELEGATION_EVENTS, _delegation_base(self.sql, cohort, row, "v.ends_on"), sign)
+    def need(self, row: str, sign: int, table: str | None = None) -> list[_Rows]:
+        return [_Rows(_need_base(self.sql, _by_delegation(row, table), row), _NEED_EVENTS, sign)]
 
-    def children_of_delegation(self, row: str, sign: int) -> list[str]:
+    def delegation(self, row: str, sign: int, table: str | None = None) -> list[_Rows]:
+        source, where = (f"{table} {row} JOIN visits v ON v.id = {row}.visit_id", "TRUE") if table else (
+            "visits v", f"v.id = {row}.visit_id")
+        cohort = _Cohort("v.starts_on", f"{row}.country_id", f"{row}.tier", source, where)
+        return [_Rows(_delegation_base(self.sql, cohort, row, "v.ends_on"), _DELEGATION_EVENTS, sign)]
+
+    def children_of_delegation(self, row: str, sign: int) -> list[_Rows]:
         requests = _request_base(self.sql, _children_of_delegation("information_requests", "r", row), "r")
         needs = _need_base(self.sql, _children_of_delegation("stated_needs", "n", row), "n")
-        return _events(_REQUEST_EVENTS, requests, sign) + _events(_NEED_EVENTS, needs, sign)
+        return [_Rows(requests, _REQUEST_EVENTS, sign), _Rows(needs, _NEED_EVENTS, sign)]
 
-    def delegations_of_visit(self, row: str, sign: int) -> list[str]:
+    def delegations_of_visit(self, row: str, sign: int) -> list[_Rows]:
         cohort = _Cohort(f"{row}.starts_on", "d.country_id", "d.tier", "delegations d", f"d.visit_id = {row}.id")
-        return _events(_DELEGATION_EVENTS, _delegation_base(self.sql, cohort, "d", f"{row}.ends_on"), sign)
+        return [_Rows(_delegation_base(self.sql, cohort, "d", f"{row}.ends_on"), _DELEGATION_EVENTS, sign)]
 
-    def children_of_visit(self, row: str, sign: int) -> list[str]:
+    def children_of_visit(self, row: str, sign: int) -> list[_Rows]:
         requests = _request_base(self.sql, _children_of_visit("information_requests", "r", row), "r")
         needs = _need_base(self.sql, _children_of_visit("stated_needs", "n", row), "n")
-        return _events(_REQUEST_EVENTS, requests, sign) + _events(_NEED_EVENTS, needs, sign)
+        return [_Rows(requests, _REQUEST_EVENTS, sign), _Rows(needs, _NEED_EVENTS, sign)]
 
 
 @dataclass(frozen=True)
@@ -256,12 +286,17 @@ class Trigger:
     event: str
     statements: tuple[str, ...]
     when: str | None = None
+    #: PostgreSQL: once per statement, over its rows ("OLD TABLE AS old_rows NEW TABLE AS new_rows"), rather than
+    #: per row: a bulk insert (COPY) updates each summary row once, not once per request (in one transaction,
+    #: PostgreSQL walks every earlier version of a row it updates again).
+    transitions: str | None = None
 
 
 def triggers(dialect: str) -> list[Trigger]:
     """Every trigger that keeps the summary and ``delegations.last_contact_on``."""
     sql = _Sql(dialect)
-    counts = _Counts(sql)
+    rows = _Counts(sql)
+    add = rows.add
     cohort_moved = (f"OLD.tier {sql.differs} NEW.tier OR OLD.country_id <> NEW.country_id "
                     "OR OLD.visit_id <> NEW.visit_id")  # fmt: skip
     year_moved = f"{sql.year('OLD.starts_on')} <> {sql.year('NEW.starts_on')}"
@@ -272,37 +307,75 @@ def triggers(dialect: str) -> list[Trigger]:
         return (f"UPDATE delegations SET last_contact_on = {latest} "
                 f"WHERE id = {row}.delegation_id AND last_contact_on {sql.differs} {latest}")  # fmt: skip
 
-    return [
-        Trigger("summary_requests_insert", "information_requests", "AFTER INSERT", (_add(counts.request("NEW", 1)),)),
-        Trigger("summary_requests_delete", "information_requests", "AFTER DELETE", (_add(counts.request("OLD", -1)),)),
+    def refresh_last_contacts(delegation_ids: str) -> str:
+        latest = "(SELECT max(contacted_on) FROM contact_logs WHERE delegation_id = delegations.id)"
+        return (f"UPDATE delegations SET last_contact_on = {latest} "
+                f"WHERE id IN ({delegation_ids}) AND last_contact_on {sql.differs} {latest}")  # fmt: skip
+
+    per_row = [
+        Trigger("summary_requests_insert", "information_requests", "AFTER INSERT", (add(rows.request("NEW", 1)),)),
+        Trigger("summary_requests_delete", "information_requests", "AFTER DELETE", (add(rows.request("OLD", -1)),)),
         Trigger("summary_requests_update", "information_requests",
                 "AFTER UPDATE OF status, due_on, delivered_at, created_at, delegation_id",
-                (_add(counts.request("OLD", -1) + counts.request("NEW", 1)),)),
-        Trigger("summary_needs_insert", "stated_needs", "AFTER INSERT", (_add(counts.need("NEW", 1)),)),
-        Trigger("summary_needs_delete", "stated_needs", "AFTER DELETE", (_add(counts.need("OLD", -1)),)),
+                (add(rows.request("OLD", -1), rows.request("NEW", 1)),)),
+        Trigger("summary_needs_insert", "stated_needs", "AFTER INSERT", (add(rows.need("NEW", 1)),)),
+        Trigger("summary_needs_delete", "stated_needs", "AFTER DELETE", (add(rows.need("OLD", -1)),)),
         Trigger("summary_needs_update", "stated_needs", "AFTER UPDATE OF category, delegation_id",
-                (_add(counts.need("OLD", -1) + counts.need("NEW", 1)),)),
-        Trigger("summary_delegations_insert", "delegations", "AFTER INSERT", (_add(counts.delegation("NEW", 1)),)),
+                (add(rows.need("OLD", -1), rows.need("NEW", 1)),)),
+        Trigger("summary_delegations_insert", "delegations", "AFTER INSERT", (add(rows.delegation("NEW", 1)),)),
         # Before: the requests and needs are still there. Their own delete triggers (a cascade) find no delegation.
         Trigger("summary_delegations_delete", "delegations", "BEFORE DELETE",
-                (_add(counts.delegation("OLD", -1) + counts.children_of_delegation("OLD", -1)),)),
+                (add(rows.delegation("OLD", -1), rows.children_of_delegation("OLD", -1)),)),
         Trigger("summary_delegations_update", "delegations",
                 "AFTER UPDATE OF status, tier, country_id, visit_id, last_contact_on",
-                (_add(counts.delegation("OLD", -1) + counts.delegation("NEW", 1)),)),
+                (add(rows.delegation("OLD", -1), rows.delegation("NEW", 1)),)),
         Trigger("summary_delegations_cohort", "delegations", "AFTER UPDATE OF tier, country_id, visit_id",
-                (_add(counts.children_of_delegation("OLD", -1) + counts.children_of_delegation("NEW", 1)),),
+                (add(rows.children_of_delegation("OLD", -1), rows.children_of_delegation("NEW", 1)),),
                 cohort_moved),
         Trigger("summary_visits_update", "visits", "AFTER UPDATE OF starts_on, ends_on",
-                (_add(counts.delegations_of_visit("OLD", -1) + counts.delegations_of_visit("NEW", 1)),)),
+                (add(rows.delegations_of_visit("OLD", -1), rows.delegations_of_visit("NEW", 1)),)),
         Trigger("summary_visits_year", "visits", "AFTER UPDATE OF starts_on",
-                (_add(counts.children_of_visit("OLD", -1) + counts.children_of_visit("NEW", 1)),), year_moved),
+                (add(rows.children_of_visit("OLD", -1), rows.children_of_visit("NEW", 1)),), year_moved),
         Trigger("summary_visits_delete", "visits", "BEFORE DELETE",
-                (_add(counts.delegations_of_visit("OLD", -1) + counts.children_of_visit("OLD", -1)),)),
+                (add(rows.delegations_of_visit("OLD", -1), rows.children_of_visit("OLD", -1)),)),
         Trigger("summary_contacts_insert", "contact_logs", "AFTER INSERT", (refresh_last_contact("NEW"),)),
         Trigger("summary_contacts_delete", "contact_logs", "AFTER DELETE", (refresh_last_contact("OLD"),)),
         Trigger("summary_contacts_update", "contact_logs", "AFTER UPDATE OF contacted_on, delegation_id",
                 (refresh_last_contact("OLD"), refresh_last_contact("NEW"))),
     ]  # fmt: skip
+    if sql.sqlite:
+        return per_row
+    # PostgreSQL: the triggers that bulk writes fire, once per statement (the others are rare and stay per row).
+    both = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    per_statement = [
+        Trigger("summary_requests_insert", "information_requests", "AFTER INSERT",
+                (add(rows.request("new_row", 1, "new_rows")),), transitions="NEW TABLE AS new_rows"),
+        Trigger("summary_requests_delete", "information_requests", "AFTER DELETE",
+                (add(rows.request("old_row", -1, "old_rows")),), transitions="OLD TABLE AS old_rows"),
+        Trigger("summary_requests_update", "information_requests", "AFTER UPDATE",
+                (add(rows.request("old_row", -1, "old_rows"), rows.request("new_row", 1, "new_rows")),),
+                transitions=both),
+        Trigger("summary_needs_insert", "stated_needs", "AFTER INSERT",
+                (add(rows.need("new_row", 1, "new_rows")),), transitions="NEW TABLE AS new_rows"),
+        Trigger("summary_needs_delete", "stated_needs", "AFTER DELETE",
+                (add(rows.need("old_row", -1, "old_rows")),), transitions="OLD TABLE AS old_rows"),
+        Trigger("summary_needs_update", "stated_needs", "AFTER UPDATE",
+                (add(rows.need("old_row", -1, "old_rows"), rows.need("new_row", 1, "new_rows")),), transitions=both),
+        Trigger("summary_delegations_insert", "delegations", "AFTER INSERT",
+                (add(rows.delegation("new_row", 1, "new_rows")),), transitions="NEW TABLE AS new_rows"),
+        Trigger("summary_delegations_update", "delegations", "AFTER UPDATE",
+                (add(rows.delegation("old_row", -1, "old_rows"), rows.delegation("new_row", 1, "new_rows")),),
+                transitions=both),
+        Trigger("summary_contacts_insert", "contact_logs", "AFTER INSERT",
+                (refresh_last_contacts("SELECT delegation_id FROM new_rows"),), transitions="NEW TABLE AS new_rows"),
+        Trigger("summary_contacts_delete", "contact_logs", "AFTER DELETE",
+                (refresh_last_contacts("SELECT delegation_id FROM old_rows"),), transitions="OLD TABLE AS old_rows"),
+        Trigger("summary_contacts_update", "contact_logs", "AFTER UPDATE",
+                (refresh_last_contacts("SELECT delegation_id FROM old_rows UNION SELECT delegation_id FROM new_rows"),),
+                transitions=both),
+    ]  # fmt: skip
+    replaced = {trigger.name for trigger in per_statement}
+    return [trigger for trigger in per_row if trigger.name not in replaced] + per_statement
 
 
 def create_triggers(connection: Connection) -> None:
@@ -332,7 +405,8 @@ def _create(trigger: Trigger, dialect: str) -> Iterator[str]:
         yield (f"CREATE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; "
                f"RETURN {returned}; END $$")  # fmt: skip
         when = f" WHEN ({trigger.when})" if trigger.when else ""
-        yield (f"CREATE TRIGGER {trigger.name} {trigger.event} ON {trigger.table} FOR EACH ROW{when} "
+        each = f"REFERENCING {trigger.transitions} FOR EACH STATEMENT" if trigger.transitions else "FOR EACH ROW"
+        yield (f"CREATE TRIGGER {trigger.name} {trigger.event} ON {trigger.table} {each}{when} "
                f"EXECUTE FUNCTION {trigger.name}()")  # fmt: skip
     else:
         raise NotImplementedError(f"no follow-up summary written for {dialect}")
@@ -349,14 +423,13 @@ def count_everything(connection: Connection, zone: str) -> None:
     needs = _Cohort("v.starts_on", "d.country_id", "d.tier", "stated_needs n " + join.format(a="n"), "TRUE")
     delegations = _Cohort("v.starts_on", "d.country_id", "d.tier", "delegations d JOIN visits v ON v.id = d.visit_id",
                           "TRUE")
-    bases = (
-        ("request_rows", _request_base(sql, requests, "r"), _REQUEST_EVENTS),
-        ("need_rows", _need_base(sql, needs, "n"), _NEED_EVENTS),
-        ("delegation_rows", _delegation_base(sql, delegations, "d", "v.ends_on"), _DELEGATION_EVENTS),
-    )
-    for name, base, events in bases:
-        # Each request's days are worked out once, then counted under every measure.
-        connection.exec_driver_sql(_add(_events(events, name, 1), f"WITH {name} AS MATERIALIZED ({base}) "))
+    parts = [
+        _Rows(_request_base(sql, requests, "r"), _REQUEST_EVENTS, 1),
+        _Rows(_need_base(sql, needs, "n"), _NEED_EVENTS, 1),
+        _Rows(_delegation_base(sql, delegations, "d", "v.ends_on"), _DELEGATION_EVENTS, 1),
+    ]
+    for part in parts:  # each request's days are worked out once, then counted under every measure
+        connection.exec_driver_sql(_add([part], named=True))
 
 
 def count_last_contacts(connection: Connection) -> None:
