@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from hypothesis import HealthCheck, settings
@@ -21,7 +21,7 @@ from tracker.config import TestConfig
 from tracker.countries.reference import bundled_tiers
 from tracker.database import insert_ignoring_duplicates
 from tracker.extensions import db
-from tracker.models import Country, ReminderPolicy, TierPlacement, User
+from tracker.models import Country, FollowUpCountsZone, ReminderPolicy, TierPlacement, User
 
 #: Hypothesis (the hostile-input tests): by default the same examples on every run, from a seed and with no
 #: example database, so that CI is reproducible and a failure is the same on the next run;
@@ -127,6 +127,8 @@ def empty_database() -> None:
         # The migration seeds the reminder policy and nothing in the app deletes it: put it back as a fresh
         # database has it, so that no page writes its repair row in the middle of a request.
         connection.execute(insert_ignoring_duplicates(ReminderPolicy, "id").values(id=1))
+        # Nothing left to count: the follow-up summary is right in the centre's zone (no page counts it again).
+        connection.execute(FollowUpCountsZone.__table__.insert().values(id=1, zone=current_app.config["TIMEZONE"]))
 
 
 def _delete_audit_entries(connection: sa.Connection) -> None:

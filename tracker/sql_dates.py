@@ -1,5 +1,4 @@
-"""Dates in SQL, the same on SQLite and PostgreSQL: a UTC timestamp's date in the centre's time zone, and
-the days between two dates.
+"""Dates in SQL, the same on SQLite and PostgreSQL: a UTC timestamp's date in the centre's time zone.
 
 Each construct says how to write it for the two databases the tracker supports and refuses any other
 (a compile error naming the construct), so that no figure is silently computed another way.
@@ -33,13 +32,6 @@ class local_date(FunctionElement[Any]):  # noqa: N801  (SQL functions read as lo
         super().__init__(timestamp, sa.literal(current_app.config["TIMEZONE"]))
 
 
-class days_between(FunctionElement[Any]):  # noqa: N801
-    """Whole days from the second date to the first."""
-
-    type = sa.Integer()
-    inherit_cache = True
-
-
 @compiles(local_date, "sqlite")
 def _local_date_sqlite(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{SQLITE_LOCAL_DATE}({compiler.process(element.clauses, **kw)})"
@@ -51,20 +43,7 @@ def _local_date_postgresql(element: local_date, compiler: SQLCompiler, **kw: Any
     return f"CAST(timezone({zone}, timezone('UTC', {timestamp})) AS DATE)"
 
 
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
-
-
-@compiles(days_between, "postgresql")
-def _days_between_postgresql(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
-    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"({later} - {earlier})"
-
-
 @compiles(local_date)
-@compiles(days_between)
 def _unsupported(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
     raise CompileError(f"{type(element).__name__}() is written for SQLite and PostgreSQL only")
 

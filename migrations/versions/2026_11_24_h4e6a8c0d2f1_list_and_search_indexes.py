@@ -6,7 +6,7 @@ Index builds only: a few seconds on a million requests. ANALYZE afterwards, so t
 reads its statistics from sqlite_stat1) weighs the new indexes with real numbers.
 
 Revision ID: h4e6a8c0d2f1
-Revises: f1c3e5a7b9d2
+Revises: g7d1e3f5a9b2
 Create Date: 2026-11-24 00:59:28.039592
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'h4e6a8c0d2f1'
-down_revision = 'f1c3e5a7b9d2'
+down_revision = 'g7d1e3f5a9b2'
 branch_labels = None
 depends_on = None
 

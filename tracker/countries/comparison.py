@@ -2,8 +2,9 @@
 were delivered, side by side with the country's tier.
 
 Which delegations count is defined once (``Scope``: region, tier in a report year, visit year, or one
-country); each group of figures is one grouped query over those delegations, so the page runs the same
-few queries however many countries and requests there are. Medians come from ``tracker.sql_medians``.
+country); the figures are read from the follow-up summary (``tracker.health.summary``: counts per cohort of
+delegations kept by triggers), a few grouped queries however many countries and requests there are. Medians come
+from ``tracker.sql_medians``.
 """
 
 from __future__ import annotations
@@ -13,25 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Subquery, and_, extract, func, select
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import aliased
 
 from tracker.countries.services import report_year_for
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.info_requests.queries import days_to_delivery, delivered, delivered_on_time
-from tracker.models import (
-    ContactLog,
-    Country,
-    Delegation,
-    InfoRequest,
-    NeedCategory,
-    Region,
-    StatedNeed,
-    Tier,
-    TierPlacement,
-    Visit,
-)
-from tracker.sql_medians import medians
+from tracker.health.summary import cohort_criteria, counted, day_of, days_histogram, ensure_counted
+from tracker.models import Country, FollowUpCount, NeedCategory, Region, Tier, TierPlacement
+from tracker.sql_medians import medians_of_counts
 
 
 @dataclass(frozen=True)
@@ -78,91 +69,92 @@ class Comparison:
 
 def compare(scope: Scope) -> Comparison:
     """Figures for every country with a delegation in ``scope``, in no particular order."""
+    ensure_counted()
     report_year = report_year_for(scope.year)
-    delegations = _delegations_in(scope, report_year)
-    rows = {row.country_id: row for row in _countries(delegations, report_year)}
-    for country_id, contacted_on in db.session.execute(
-        select(delegations.c.country_id, func.max(ContactLog.contacted_on))
-        .join(ContactLog, ContactLog.delegation_id == delegations.c.delegation_id)
-        .group_by(delegations.c.country_id)
-    ):
-        rows[country_id].last_contact = contacted_on
-    _add_needs(rows, delegations)
-    _add_requests(rows, delegations)
-    _add_medians(rows, delegations)
-    return Comparison(report_year, list(rows.values()), _visit_years(delegations))
-
-
-def _visit_years(delegations: Subquery) -> dict[int, set[int]]:
-    years: dict[int, set[int]] = defaultdict(set)
-    for country_id, year in db.session.execute(
-        select(delegations.c.country_id, extract("year", delegations.c.starts_on)).distinct()
-    ):
-        years[country_id].add(int(year))
-    return years
-
-
-def _delegations_in(scope: Scope, report_year: int | None) -> Subquery:
-    # The year, region and country mean what they mean on the lists and the health page; the tier does not (it
-    # is the country's tier in the report year, not the delegation's at its visit), so it is added here.
-    criteria: list[Any] = DelegationScope(year=scope.year, region=scope.region, country_id=scope.country_id).criteria()
-    if scope.tier is not None:
-        criteria.append(TierPlacement.tier == scope.tier)
-    return (
-        select(Delegation.id.label("delegation_id"), Delegation.country_id, Visit.starts_on)
-        .join(Delegation.visit)
-        .join(Delegation.country)
+    criteria = _criteria(scope, report_year)
+    rows = {row.country_id: row for row in _countries(criteria, report_year)}
+    _add_requests_and_needs(rows, criteria, report_year)
+    for country_id, median in medians_of_counts(
+        days_histogram({"country_id", *({"visit_year"} if scope.year is not None else ())}, FollowUpCount.country_id)
         .outerjoin(TierPlacement, _placement_in(report_year))
         .where(*criteria)
-        .subquery("in_scope")
-    )
+    ).items():
+        if country_id in rows:
+            rows[country_id].median_days = median
+    visit_years: dict[int, set[int]] = defaultdict(set)
+    for country_id, year, contacted in db.session.execute(
+        _in_scope(criteria, report_year, FollowUpCount.country_id, FollowUpCount.visit_year)
+        .add_columns(func.max(_cohort_last_contact()))
+        .where(FollowUpCount.measure == "delegations", FollowUpCount.count > 0)
+        .group_by(FollowUpCount.country_id, FollowUpCount.visit_year)
+    ):
+        visit_years[country_id].add(year)
+        if contacted is not None and country_id in rows:
+            latest = day_of(contacted)
+            rows[country_id].last_contact = max(filter(None, (rows[country_id].last_contact, latest)))
+    return Comparison(report_year, list(rows.values()), visit_years)
+
+
+def _criteria(scope: Scope, report_year: int | None) -> list[ColumnElement[bool]]:
+    # The year, region and country mean what they mean on the lists and the health page; the tier does not (it
+    # is the country's tier in the report year, not the delegation's at its visit), so it is added here.
+    found = cohort_criteria(DelegationScope(year=scope.year, region=scope.region, country_id=scope.country_id))
+    if scope.tier is not None:
+        found.append(TierPlacement.tier == scope.tier)
+    return found
 
 
 def _placement_in(report_year: int | None) -> Any:
     return and_(TierPlacement.country_id == Country.id, TierPlacement.year == report_year)
 
 
-def _countries(delegations: Subquery, report_year: int | None) -> list[CountryFigures]:
+def _in_scope(criteria: list[ColumnElement[bool]], report_year: int | None, *columns: Any) -> Any:
+    return (
+        select(*columns)
+        .select_from(FollowUpCount)
+        .join(Country, Country.id == FollowUpCount.country_id)
+        .outerjoin(TierPlacement, _placement_in(report_year))
+        .where(*criteria)
+    )
+
+
+def _cohort_last_contact() -> Any:
+    """The latest contact with a delegation of the cohort (an index lookup per cohort)."""
+    contact = aliased(FollowUpCount)
+    return (
+        select(func.max(contact.day))
+        .where(
+            contact.measure == "last_contact",
+            contact.visit_year == FollowUpCount.visit_year,
+            contact.country_id == FollowUpCount.country_id,
+            contact.tier == FollowUpCount.tier,
+            contact.count > 0,
+        )
+        .scalar_subquery()
+    )
+
+
+def _countries(criteria: list[ColumnElement[bool]], report_year: int | None) -> list[CountryFigures]:
     columns = (Country.id, Country.iso3, Country.name, Country.region, TierPlacement.tier)
     query = (
-        select(*columns, func.count(delegations.c.delegation_id))
-        .join(delegations, delegations.c.country_id == Country.id)
-        .outerjoin(TierPlacement, _placement_in(report_year))
+        _in_scope(criteria, report_year, *columns, func.sum(FollowUpCount.count))
+        .where(FollowUpCount.measure == "delegations")
         .group_by(*columns)
+        .having(func.sum(FollowUpCount.count) > 0)
     )
     return [CountryFigures(*row) for row in db.session.execute(query)]
 
 
-def _add_needs(rows: dict[int, CountryFigures], delegations: Subquery) -> None:
-    counts = [func.count().filter(StatedNeed.category == category) for category in NeedCategory]
-    for country_id, *per_category in db.session.execute(
-        select(delegations.c.country_id, *counts)
-        .join(StatedNeed, StatedNeed.delegation_id == delegations.c.delegation_id)
-        .group_by(delegations.c.country_id)
+def _add_requests_and_needs(rows: dict[int, CountryFigures], criteria: list[ColumnElement[bool]],
+                            report_year: int | None) -> None:
+    needs = [f"need:{category.value}" for category in NeedCategory]
+    measures = ("requests", "on_time", "late", *needs)
+    for country_id, logged, on_time, late, *per_category in db.session.execute(
+        _in_scope(criteria, report_year, FollowUpCount.country_id, *(counted(measure) for measure in measures))
+        .where(FollowUpCount.measure.in_(measures))
+        .group_by(FollowUpCount.country_id)
     ):
-        rows[country_id].needs = dict(zip(NeedCategory, per_category))
-
-
-def _add_requests(rows: dict[int, CountryFigures], delegations: Subquery) -> None:
-    for country_id, logged, delivered_count, on_time_count in db.session.execute(
-        select(
-            delegations.c.country_id,
-            func.count(),
-            func.count().filter(delivered()),
-            func.count().filter(delivered_on_time()),
-        )
-        .join(InfoRequest, InfoRequest.delegation_id == delegations.c.delegation_id)
-        .group_by(delegations.c.country_id)
-    ):
-        figures = rows[country_id]
-        figures.requests, figures.delivered, figures.on_time = logged, delivered_count, on_time_count
-
-
-def _add_medians(rows: dict[int, CountryFigures], delegations: Subquery) -> None:
-    """Median of (delivery date − logging date) per country, over its delivered requests."""
-    for country_id, median in medians(
-        select(delegations.c.country_id, days_to_delivery())
-        .join(InfoRequest, InfoRequest.delegation_id == delegations.c.delegation_id)
-        .where(delivered())
-    ).items():
-        rows[country_id].median_days = median
+        if country_id in rows:
+            figures = rows[country_id]
+            figures.requests, figures.delivered, figures.on_time = logged, on_time + late, on_time
+            figures.needs = dict(zip(NeedCategory, per_category))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from tracker.clock import today
@@ -16,6 +16,7 @@ from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.charts import Links, health_charts
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health
+from tracker.health.summary import counted
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
 from tracker.reminders.followups import due_follow_ups, losing_touch
 
@@ -44,8 +45,8 @@ def home() -> str:
     mine = Delegation.liaison_id == current_user.id
     follow_ups_due = due_follow_ups(day, mine)
     quiet = losing_touch(day, mine)
-    open_requests = db.session.scalar(select(func.count()).where(InfoRequest.status.in_(OPEN_STATUSES)))
     health = follow_up_health(DelegationScope(), Dimension.TIER, day)
+    open_requests = db.session.scalar(select(counted("open")))
     return render_template(
         "dashboard/home.html",
         overdue=overdue,

@@ -1,4 +1,5 @@
-"""Per-delegation figures as correlated subqueries, so a list shows them in the same single query."""
+"""Per-delegation figures as correlated subqueries (or kept columns), so a list shows them in the same single
+query."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
 
-from tracker.models import OPEN_STATUSES, ContactLog, Delegate, Delegation, InfoRequest, Visit
+from tracker.models import OPEN_STATUSES, Delegate, Delegation, InfoRequest, Visit
 
 
 def open_request_count() -> ScalarSelect[Any]:
@@ -20,14 +21,10 @@ def open_request_count() -> ScalarSelect[Any]:
     )
 
 
-def last_contact_on() -> ScalarSelect[Any]:
-    """The date of the latest logged contact with the delegation (None if there was none)."""
-    return (
-        select(func.max(ContactLog.contacted_on))
-        .where(ContactLog.delegation_id == Delegation.id)
-        .correlate(Delegation)
-        .scalar_subquery()
-    )
+def last_contact_on() -> ColumnElement[Any]:
+    """The date of the latest logged contact with the delegation (None if there was none): a column that triggers
+    on ``contact_logs`` keep (tracker/health/summary.py), so lists sort and filter on it without a subquery."""
+    return Delegation.last_contact_on
 
 
 def delegate_count() -> ScalarSelect[Any]:

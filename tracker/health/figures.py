@@ -2,10 +2,11 @@
 and since when, and which delegations have gone quiet; for everything in scope and by visit year, tier at the
 visit, region or country.
 
-Each group of figures is one grouped query over the requests or delegations in scope, so the page runs the
-same five queries however many requests there are, and every number is counted in SQL. The conditions are
-the lists' own (``tracker.info_requests.queries``, ``tracker.delegations.queries``): a bar links to the list
-that shows exactly the rows it counts.
+The figures are read from the follow-up summary (``tracker.health.summary``: counts per cohort kept by
+triggers), a few grouped queries however many requests there are. They count what the lists' own conditions
+select (``tracker.info_requests.queries``, ``tracker.delegations.queries``): a bar links to the list that shows
+exactly the rows it counts. Figures that depend on today are the counts less the few rows from today on
+(requests not yet due, visits not yet over, delegations contacted lately), which an index finds.
 """
 
 from __future__ import annotations
@@ -15,22 +16,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, cast, extract, func, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
-from tracker.delegations.queries import no_contact_for
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.info_requests.queries import (
-    days_to_delivery,
-    delivered,
-    delivered_late,
-    delivered_on_time,
-    overdue,
-    overdue_on,
+from tracker.health.summary import (
+    cohort_criteria,
+    counted,
+    day_number,
+    days_histogram,
+    ensure_counted,
+    kept_by,
 )
-from tracker.models import Country, Delegation, DelegationStatus, InfoRequest, Region, Tier, Visit
+from tracker.models import Country, FollowUpCount, Region, Tier
 from tracker.models.base import LabelledEnum
-from tracker.sql_medians import medians
+from tracker.sql_medians import medians_of_counts
 
 #: "Delegations with no logged contact in 90 days".
 QUIET_DAYS = 90
@@ -98,13 +98,19 @@ class Health:
 
 def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) -> Health:
     """Every figure for the delegations in ``scope`` as of ``day``, overall and by ``dimension``."""
+    ensure_counted()
     groups = _Groups(dimension)
     key_columns = _group_columns(dimension)
-    _add_outcomes(groups, _requests_in(scope, *key_columns), key_columns, day)
-    _add_follow_ups(groups, _delegations_in(scope, *key_columns), key_columns, day)
+    _add_counts(groups, scope, key_columns, day)
+    kept = kept_by(scope)
+    histogram = days_histogram(kept | {_KEPT[dimension]}, *key_columns).where(*cohort_criteria(scope))
+    for stored, median in medians_of_counts(histogram).items():
+        figures = groups.get(groups.key(stored[0] if isinstance(stored, tuple) else stored))
+        if figures is not None:
+            figures.median_days = median
     rows = sorted(groups.values(), key=_ordering(dimension))
     total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
-    total.median_days = medians_of(_requests_in(scope).add_columns(days_to_delivery())).get(())
+    total.median_days = medians_of_counts(days_histogram(kept).where(*cohort_criteria(scope))).get(())
     return Health(scope, dimension, day, total, rows, overdue_trend(scope, day))
 
 
@@ -115,49 +121,59 @@ class _Groups(dict[Any, Figures]):
         super().__init__()
         self.dimension = dimension
 
+    def key(self, stored: Any) -> Any:
+        """The group's key from the summary's column: a tier is stored as its value, "" when not known."""
+        if self.dimension is Dimension.TIER:
+            return Tier(stored) if stored else None
+        return stored
+
     def of(self, keys: Sequence[Any]) -> Figures:
         """The group of a row's key columns (a country comes with its name)."""
-        key = keys[0]
+        key = self.key(keys[0])
         if key not in self:
             name = keys[1] if self.dimension is Dimension.COUNTRY else None
             self[key] = Figures(key, _label(self.dimension, key, name))
         return self[key]
 
 
-def _add_outcomes(groups: _Groups, requests: Select[Any], key_columns: list[ColumnElement[Any]], day: date) -> None:
-    """On time, late and overdue by group (one query), then the median days to delivery by group (another)."""
-    for *keys, on_time, late, overdue_now in db.session.execute(
-        requests.add_columns(
-            func.count().filter(delivered_on_time()),
-            func.count().filter(delivered_late()),
-            func.count().filter(overdue(day)),
-        ).group_by(*key_columns)
+def _add_counts(groups: _Groups, scope: DelegationScope, key_columns: list[ColumnElement[Any]], day: date) -> None:
+    """The groups with delegations and their counts (one query), less what is not yet due, over or quiet on ``day``
+    (another)."""
+    today, quiet_from = day_number(day), day_number(day - timedelta(days=QUIET_DAYS))
+    for *keys, delegations, on_time, late, open_now, active in db.session.execute(
+        _cohorts(key_columns, scope)
+        .add_columns(*(counted(measure) for measure in ("delegations", "on_time", "late", "open", "active")))
+        .where(FollowUpCount.measure.in_(("delegations", "on_time", "late", "open", "active")))
     ):
-        figures = groups.of(keys)
-        figures.on_time, figures.late, figures.overdue = on_time, late, overdue_now
-    for key, median in medians_of(requests.add_columns(days_to_delivery())).items():
-        groups.of(key if isinstance(key, tuple) else (key,)).median_days = median
+        if delegations:
+            figures = groups.of(keys)
+            figures.on_time, figures.late = on_time, late
+            figures.overdue, figures.followed_up, figures.quiet = open_now, active, active
+    # Still owed but due from today on; active but the visit not over; contacted (or back) in the quiet days.
+    recent = {"open_due": today, "active_ended": today, "active_quiet": quiet_from}
+    from_then = [and_(FollowUpCount.measure == measure, FollowUpCount.day >= on) for measure, on in recent.items()]
+    for *keys, not_due, not_over, in_touch in db.session.execute(
+        _cohorts(key_columns, scope).add_columns(*(counted(measure) for measure in recent)).where(or_(*from_then))
+    ):
+        figures = groups.get(groups.key(keys[0]))
+        if figures is not None:
+            figures.overdue -= not_due
+            figures.followed_up -= not_over
+            figures.quiet -= in_touch
 
 
-def _add_follow_ups(groups: _Groups, delegations: Select[Any], key_columns: list[ColumnElement[Any]],
-                    day: date) -> None:
-    """Delegations followed up (active, visit ended) and those of them gone quiet, by group, in one query."""
-    followed_up = and_(Delegation.status == DelegationStatus.ACTIVE, Visit.ends_on < day)
-    quiet = and_(Delegation.status == DelegationStatus.ACTIVE, no_contact_for(QUIET_DAYS, day))
-    for *keys, followed, quiet_count in db.session.execute(
-        delegations.add_columns(func.count().filter(followed_up), func.count().filter(quiet)).group_by(*key_columns)
-    ):
-        figures = groups.of(keys)
-        figures.followed_up, figures.quiet = followed, quiet_count
+def _cohorts(key_columns: list[ColumnElement[Any]], scope: DelegationScope) -> Any:
+    return (
+        select(*key_columns)
+        .select_from(FollowUpCount)
+        .join(Country, Country.id == FollowUpCount.country_id)
+        .where(*cohort_criteria(scope))
+        .group_by(*key_columns)
+    )
 
 
 #: The figures that add up across groups (the median does not).
 _COUNTS = ("on_time", "late", "overdue", "followed_up", "quiet")
-
-
-def medians_of(values: Select[Any]) -> dict[Any, float]:
-    """Medians of the delivered requests among ``values`` (its last column is the days to delivery)."""
-    return medians(values.where(delivered()))
 
 
 def trend_days(day: date) -> list[date]:
@@ -170,31 +186,30 @@ def trend_days(day: date) -> list[date]:
 
 
 def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
-    """Overdue requests in ``scope`` at each of ``trend_days(day)``, in one query."""
+    """Overdue requests in ``scope`` at each of ``trend_days(day)``, in one query: the requests overdue from a day
+    on or before it until a day after it (only those overdue until after the first day are read)."""
+    ensure_counted()
     days = trend_days(day)
-    counts = db.session.execute(_requests_in(scope).add_columns(*(func.count().filter(overdue_on(d)) for d in days)))
-    return [TrendPoint(d, count) for d, count in zip(days, counts.one())]
+    numbers = [day_number(d) for d in days]
+    counts = db.session.execute(
+        select(*(counted("overdue", FollowUpCount.day <= number, FollowUpCount.until > number) for number in numbers))
+        .select_from(FollowUpCount)
+        .join(Country, Country.id == FollowUpCount.country_id)
+        .where(FollowUpCount.measure == "overdue", FollowUpCount.until > numbers[0], *cohort_criteria(scope))
+    ).one()
+    return [TrendPoint(d, count) for d, count in zip(days, counts)]
 
 
-def _delegations_in(scope: DelegationScope, *columns: ColumnElement[Any]) -> Select[Any]:
-    return (
-        select(*columns)
-        .select_from(Delegation)
-        .join(Delegation.visit)
-        .join(Delegation.country)
-        .where(*scope.criteria())
-    )
-
-
-def _requests_in(scope: DelegationScope, *columns: ColumnElement[Any]) -> Select[Any]:
-    return _delegations_in(scope, *columns).join(InfoRequest, InfoRequest.delegation_id == Delegation.id)
+#: The summary's cohort column each dimension groups by (a region by the cohorts' countries).
+_KEPT = {Dimension.YEAR: "visit_year", Dimension.TIER: "tier", Dimension.REGION: "country_id",
+         Dimension.COUNTRY: "country_id"}  # fmt: skip
 
 
 def _group_columns(dimension: Dimension) -> list[ColumnElement[Any]]:
     if dimension is Dimension.YEAR:
-        return [cast(extract("year", Visit.starts_on), Integer).label("group_key")]
+        return [FollowUpCount.visit_year.label("group_key")]
     if dimension is Dimension.TIER:
-        return [Delegation.tier.label("group_key")]
+        return [FollowUpCount.tier.label("group_key")]
     if dimension is Dimension.REGION:
         return [Country.region.label("group_key")]
     return [Country.id.label("group_key"), Country.name.label("group_name")]

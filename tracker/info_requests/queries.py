@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from tracker.clock import start_of
 from tracker.models import OPEN_STATUSES, InfoRequest, RequestStatus
-from tracker.sql_dates import days_between, local_date
+from tracker.sql_dates import local_date
 
 #: Requests that will never be delivered, by decision: they owe nothing and are never overdue.
 CALLED_OFF = (RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
@@ -21,11 +21,6 @@ CALLED_OFF = (RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
 
 def delivered_on() -> ColumnElement[Any]:
     return local_date(InfoRequest.delivered_at)
-
-
-def days_to_delivery() -> ColumnElement[Any]:
-    """Whole days from logging the request to delivering it (None until delivered)."""
-    return days_between(delivered_on(), local_date(InfoRequest.created_at))
 
 
 def delivered() -> ColumnElement[bool]:

@@ -33,6 +33,7 @@ from tracker.models.requests import (
     TimelineKind,
 )
 from tracker.models.search import SearchDocument, SearchKind
+from tracker.models.summary import FollowUpCount, FollowUpCountsZone
 from tracker.models.users import AccountLink, AccountLinkPurpose, RecoveryCode, Role, User
 from tracker.models.visits import (
     ContactChannel,
@@ -60,6 +61,8 @@ __all__ = [
     "Delegation",
     "DelegationStatus",
     "FollowUpCadence",
+    "FollowUpCount",
+    "FollowUpCountsZone",
     "InfoRequest",
     "MessageKind",
     "NeedCategory",

@@ -63,6 +63,9 @@ def follow_ups(*criteria: ColumnElement[Any]) -> list[FollowUp]:
         .join(Country, Country.id == Delegation.country_id)
         .join(User, User.id == Delegation.liaison_id)
         .where(Delegation.status == DelegationStatus.ACTIVE, *criteria)
+        # In id order: the planner's candidates come in this order, and rows that triggers have updated
+        # (delegations.last_contact_on) no longer come back in it unasked on PostgreSQL.
+        .order_by(Delegation.id)
     ).all()
     states = []
     for row in rows:
