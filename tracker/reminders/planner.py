@@ -28,10 +28,9 @@ from tracker.models import (
     ReminderPolicy,
     Role,
     User,
-    Visit,
 )
 from tracker.reminders import mails, schedule
-from tracker.reminders.followups import FollowUp, follow_ups
+from tracker.reminders.followups import FollowUp, follow_ups, may_be_due
 from tracker.reminders.outbox import REMINDED_STATUSES, drop_irrelevant, insert_new, outbox_row, recent_keys
 from tracker.reminders.policy import current_policy, user_zone
 
@@ -46,7 +45,7 @@ DIGEST_HORIZON_DAYS = 7
 @dataclass
 class PlanReport:
     planned: list[dict[str, Any]] = field(default_factory=list)
-    #: Due now, but outside the recipient's working hours: planned at the next pass inside them.
+    #: People outside their working hours: what falls due for them is planned at the next pass inside them.
     held: int = 0
     dropped: int = 0
     paused: bool = False
@@ -63,7 +62,6 @@ class Candidate:
     render: Any  # () -> RenderedMail, called only for occurrences actually queued
     request_id: int | None = None
     delegation_id: int | None = None
-    in_hours_only: bool = True
 
 
 class Planner:
@@ -82,6 +80,9 @@ class Planner:
         # Looked up once per person: a pass at national scale asks for them once per candidate.
         self.zones = {user_id: user_zone(user) for user_id, user in self.users.items()}
         self.todays = {user_id: self.now.astimezone(zone).date() for user_id, zone in self.zones.items()}
+        #: Whose working hours these are: only they get reminders (digests excepted) in this pass, so nothing is
+        #: read or worked out for anybody else.
+        self.at_work = [user for user in self.users.values() if self.in_working_hours(user)]
 
     def zone_of(self, user: User) -> ZoneInfo:
         return self.zones[user.id]
@@ -102,8 +103,8 @@ class Planner:
 
     # -- requests ---------------------------------------------------------------------------------------
 
-    def request_rows(self) -> list[Any]:
-        """Open, reminded requests that could have a due-soon, due-today or overdue reminder now.
+    def request_rows(self, owner_ids: list[int]) -> list[Any]:
+        """Open, reminded requests of ``owner_ids`` that could have a due-soon, due-today or overdue reminder now.
 
         Overdue ones already reminded within the current repeat period are left out in SQL: any occurrence
         queued on or after ``utc_today - repeat + 2`` is the latest one for every zone (local dates differ from
@@ -116,7 +117,8 @@ class Planner:
             OutboxMessage.recipient_id == InfoRequest.owner_id,
             OutboxMessage.occurrence_on >= self.utc_today - timedelta(days=policy.overdue_repeat_days - 2),
         )
-        return self.loaded_once(("requests", self.utc_today), lambda: self._requests(
+        return self.loaded_once(("requests", self.utc_today, *owner_ids), lambda: self._requests(
+            InfoRequest.owner_id.in_(owner_ids),
             InfoRequest.due_on <= self.utc_today + timedelta(days=policy.due_soon_days + 1),
             or_(InfoRequest.due_on >= self.utc_today - timedelta(days=1), ~recently_reminded),
         ))
@@ -127,7 +129,7 @@ class Planner:
         ))
 
     def _requests(self, *criteria: Any) -> list[Any]:
-        return db.session.execute(
+        return db.session.connection().execute(  # plain rows, not ORM ones: there can be a hundred thousand
             select(
                 InfoRequest.id,
                 InfoRequest.title,
@@ -149,7 +151,10 @@ class Planner:
 
     def owner_candidates(self) -> Iterator[Candidate]:
         policy = self.policy
-        for row in self.request_rows():
+        owners = [user.id for user in self.at_work if user.wants_due_soon or user.wants_due_today or user.wants_overdue]
+        if not owners:
+            return
+        for row in self.request_rows(owners):
             owner = self.users.get(row.owner_id)
             if owner is None:
                 continue
@@ -167,7 +172,7 @@ class Planner:
                     yield self._request_candidate(kind, owner, owner, row, occurrence, today)
 
     def escalation_candidates(self) -> Iterator[Candidate]:
-        admins = [user for user in self.users.values() if user.is_admin and user.wants_escalations]
+        admins = [user for user in self.at_work if user.is_admin and user.wants_escalations]
         if not admins:
             return
         policy = self.policy
@@ -212,17 +217,20 @@ class Planner:
 
     # -- follow-ups ---------------------------------------------------------------------------------------
 
+    def due_follow_ups(self) -> list[FollowUp]:
+        """Every delegation whose check-in may be due on somebody's local today (UTC's, or the day after it)."""
+        return self.loaded_once(("follow-ups", self.utc_today), lambda: follow_ups(
+            *may_be_due(self.utc_today + timedelta(days=1)), Delegation.liaison_id.in_(list(self.users))
+        ))
+
     def follow_up_candidates(self) -> Iterator[Candidate]:
-        # No check-in can be due before the first one after the visit ends.
-        ended_by = self.utc_today + timedelta(days=1 - self.policy.offsets[0])
-        states = self.loaded_once(
-            ("follow-ups", self.utc_today),
-            lambda: follow_ups(Delegation.liaison_id.in_(list(self.users)), Visit.ends_on <= ended_by),
-        )
-        for state in states:
-            liaison = self.users[state.liaison_id]
-            if not liaison.wants_follow_ups:
+        liaisons = {user.id for user in self.at_work if user.wants_follow_ups}
+        if not liaisons:
+            return
+        for state in self.due_follow_ups():
+            if state.liaison_id not in liaisons:
                 continue
+            liaison = self.users[state.liaison_id]
             today = self.today_for(liaison)
             occurrence = schedule.repeating(
                 state.next_check_in, today, self.policy.follow_up_repeat_days, self.zone_of(liaison)
@@ -264,8 +272,9 @@ class Planner:
             local_now = self.now.astimezone(self.zone_of(user))
             slot = schedule.weekly_slot(local_now, user.digest_weekday, user.digest_time)
             key = f"{MessageKind.DIGEST}:user-{user.id}:{slot.date().isoformat()}"
-            if key not in queued:
-                due.append((user, schedule.Occurrence(slot.date(), slot + timedelta(days=1)), key))
+            occurrence = schedule.Occurrence(slot.date(), slot + timedelta(days=1))
+            if key not in queued and occurrence.expires_at > self.now:  # its contents are read only if it may go
+                due.append((user, occurrence, key))
         if not due:
             return
         contents = self._digest_contents([user.id for user, _, _ in due])
@@ -284,10 +293,7 @@ class Planner:
                     follow_ups=follow_up_list,
                 )
 
-            yield Candidate(
-                key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, render=render,
-                in_hours_only=False,
-            )
+            yield Candidate(key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, render=render)
 
     def _digest_contents(self, user_ids: list[int]) -> Any:
         by_owner, by_liaison = self.loaded_once(("digests", self.utc_today, *user_ids),
@@ -308,7 +314,7 @@ class Planner:
     def _digest_items(self, user_ids: list[int]) -> tuple[dict[int, list[Any]], dict[int, list[FollowUp]]]:
         """The open requests (due by the digest's horizon) each person owns, and the follow-ups each liaises."""
         horizon = self.utc_today + timedelta(days=DIGEST_HORIZON_DAYS + 1)
-        open_requests = db.session.execute(
+        open_requests = db.session.connection().execute(
             select(InfoRequest.id, InfoRequest.title, InfoRequest.due_on, InfoRequest.owner_id,
                    Country.name.label("country"))
             .join(Delegation, Delegation.id == InfoRequest.delegation_id)
@@ -320,10 +326,11 @@ class Planner:
         by_owner: dict[int, list[Any]] = defaultdict(list)
         for row in open_requests:
             by_owner[row.owner_id].append(row)
-        states = follow_ups(Delegation.liaison_id.in_(user_ids))
+        wanted = set(user_ids)
         by_liaison: dict[int, list[FollowUp]] = defaultdict(list)
-        for state in states:
-            by_liaison[state.liaison_id].append(state)
+        for state in self.due_follow_ups():
+            if state.liaison_id in wanted:
+                by_liaison[state.liaison_id].append(state)
         return by_owner, by_liaison
 
 
@@ -342,6 +349,7 @@ def plan(
     if planner.policy.paused:
         report.paused = True
         return report
+    report.held = len(planner.users) - len(planner.at_work)
     if not dry_run:
         report.dropped = drop_irrelevant(planner.utc_today + timedelta(days=1), now)
     since = planner.utc_today - timedelta(days=LOOKBACK_DAYS)
@@ -351,9 +359,6 @@ def plan(
     rows = []
     for candidate in _all_candidates(planner, queued):
         if candidate.key in queued or candidate.occurrence.expires_at <= now:
-            continue
-        if candidate.in_hours_only and not planner.in_working_hours(candidate.recipient):
-            report.held += 1
             continue
         queued.add(candidate.key)
         rows.append(
