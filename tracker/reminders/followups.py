@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, literal, or_, select
 
 from tracker.delegations.queries import last_contact_on, quiet_since
 from tracker.extensions import db
@@ -41,27 +41,27 @@ class FollowUp:
         return (today - self.quiet_since).days > self.max_days
 
 
-def follow_ups(*criteria: ColumnElement[Any]) -> list[FollowUp]:
+def follow_ups(*criteria: ColumnElement[Any], named: bool = True) -> list[FollowUp]:
     """The follow-up state of every active delegation (narrowed by ``criteria``), in one query; the cadence
-    arithmetic runs in Python because it depends on the admin's policy."""
+    arithmetic runs in Python because it depends on the admin's policy. ``named=False`` leaves the country,
+    visit and liaison names empty, for a first pass that only sorts and counts (those joins cost at scale)."""
     policy = current_policy()
     offsets = policy.offsets
     table = cadences()
+    query = select(
+        Delegation.id,
+        Delegation.liaison_id,
+        User.name if named else literal(""),
+        Country.name if named else literal(""),
+        Visit.title if named else literal(""),
+        Visit.ends_on,
+        Delegation.tier,
+        last_contact_on(),
+    ).join(Visit, Visit.id == Delegation.visit_id)
+    if named:
+        query = query.join(Country, Country.id == Delegation.country_id).join(User, User.id == Delegation.liaison_id)
     rows = db.session.connection().execute(  # plain tuples: at national scale, tens of thousands of them
-        select(
-            Delegation.id,
-            Delegation.liaison_id,
-            User.name.label("liaison_name"),
-            Country.name.label("country"),
-            Visit.title.label("visit_title"),
-            Visit.ends_on,
-            Delegation.tier,
-            last_contact_on(),
-        )
-        .join(Visit, Visit.id == Delegation.visit_id)
-        .join(Country, Country.id == Delegation.country_id)
-        .join(User, User.id == Delegation.liaison_id)
-        .where(Delegation.status == DelegationStatus.ACTIVE, *criteria)
+        query.where(Delegation.status == DelegationStatus.ACTIVE, *criteria)
     ).all()
     states = []
     for delegation_id, liaison_id, liaison_name, country, visit_title, ends_on, tier, last_contact in rows:
@@ -127,8 +127,37 @@ def losing_touch(today: date, *criteria: ColumnElement[Any]) -> list[FollowUp]:
 
 
 def needing_attention(today: date, *criteria: ColumnElement[Any]) -> tuple[list[FollowUp], list[FollowUp]]:
-    """``due_follow_ups`` and ``losing_touch`` from one query: the Follow-ups page shows both."""
-    states = follow_ups(or_(and_(*may_be_due(today)), may_be_losing_touch(today)), *criteria)
+    """``due_follow_ups`` and ``losing_touch`` from one query: the Follow-ups page's CSV has both."""
+    return _split(today, follow_ups(_needing_attention(today), *criteria))
+
+
+@dataclass(frozen=True)
+class FirstNeedingAttention:
+    """The head of each list of the Follow-ups page, and how long each list is."""
+
+    due: list[FollowUp]
+    due_count: int
+    quiet: list[FollowUp]
+    quiet_count: int
+
+
+def first_needing_attention(today: date, shown: int, *criteria: ColumnElement[Any]) -> FirstNeedingAttention:
+    """The first ``shown`` of each of ``needing_attention``'s lists: sorted and counted without the names, which
+    are then read for the rows shown only."""
+    due, quiet = _split(today, follow_ups(_needing_attention(today), *criteria, named=False))
+    heads = due[:shown] + quiet[:shown]
+    named = {state.delegation_id: state for state in follow_ups(Delegation.id.in_({s.delegation_id for s in heads}))}
+    return FirstNeedingAttention(
+        due=[named[state.delegation_id] for state in due[:shown]], due_count=len(due),
+        quiet=[named[state.delegation_id] for state in quiet[:shown]], quiet_count=len(quiet),
+    )
+
+
+def _needing_attention(today: date) -> ColumnElement[bool]:
+    return or_(and_(*may_be_due(today)), may_be_losing_touch(today))
+
+
+def _split(today: date, states: list[FollowUp]) -> tuple[list[FollowUp], list[FollowUp]]:
     return (
         sorted((state for state in states if state.is_due(today)), key=_by_check_in),
         sorted((state for state in states if state.is_losing_touch(today)), key=_by_quiet),

@@ -20,7 +20,12 @@ from tracker.forms import EmptyForm
 from tracker.models import Delegation, OutboxMessage, OutboxStatus
 from tracker.pagination import paginate
 from tracker.reminders import bp, services
-from tracker.reminders.followups import FOLLOW_UP_HEADINGS, follow_up_rows, needing_attention
+from tracker.reminders.followups import (
+    FOLLOW_UP_HEADINGS,
+    first_needing_attention,
+    follow_up_rows,
+    needing_attention,
+)
 from tracker.reminders.forms import (
     FollowUpFilterForm,
     MailFilterForm,
@@ -64,10 +69,8 @@ def follow_ups() -> str:
     """Check-ins due and delegations we are losing touch with, across the centre or for one liaison."""
     filters = FollowUpFilterForm()
     day = today()
-    due, quiet = needing_attention(day, *_follow_up_criteria(filters))
-    return render_template(
-        "reminders/follow_ups.html", filters=filters, due=due, quiet=quiet, shown=FOLLOW_UPS_SHOWN, as_of=day
-    )
+    lists = first_needing_attention(day, FOLLOW_UPS_SHOWN, *_follow_up_criteria(filters))
+    return render_template("reminders/follow_ups.html", filters=filters, lists=lists, as_of=day)
 
 
 @bp.get("/follow-ups/export.csv")
