@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
-from tracker.delegations.queries import last_contact_on, quiet_since
 from tracker.extensions import db
-from tracker.models import Country, Delegation, DelegationStatus, Tier, User, Visit
+from tracker.models import ContactLog, Country, Delegation, DelegationStatus, Tier, User, Visit
 from tracker.reminders import schedule
 from tracker.reminders.policy import cadence_for, cadences, current_policy
 
@@ -41,6 +40,15 @@ class FollowUp:
         return (today - self.quiet_since).days > self.max_days
 
 
+#: Each delegation's latest contact, read in one go (a join): asked once per delegation, as the correlated
+#: ``last_contact_on()`` is, PostgreSQL scans the contacts once per delegation, tens of thousands of times.
+_latest = (
+    select(ContactLog.delegation_id, func.max(ContactLog.contacted_on).label("contacted_on"))
+    .group_by(ContactLog.delegation_id)
+    .subquery("latest_contact")
+)
+
+
 def follow_ups(*criteria: ColumnElement[Any], named: bool = True) -> list[FollowUp]:
     """The follow-up state of every active delegation (narrowed by ``criteria``), in one query; the cadence
     arithmetic runs in Python because it depends on the admin's policy. ``named=False`` leaves the country,
@@ -56,8 +64,8 @@ def follow_ups(*criteria: ColumnElement[Any], named: bool = True) -> list[Follow
         Visit.title if named else literal(""),
         Visit.ends_on,
         Delegation.tier,
-        last_contact_on(),
-    ).join(Visit, Visit.id == Delegation.visit_id)
+        _latest.c.contacted_on,
+    ).join(Visit, Visit.id == Delegation.visit_id).outerjoin(_latest, _latest.c.delegation_id == Delegation.id)
     if named:
         query = query.join(Country, Country.id == Delegation.country_id).join(User, User.id == Delegation.liaison_id)
     rows = db.session.connection().execute(  # plain tuples: at national scale, tens of thousands of them
@@ -90,7 +98,7 @@ def may_be_due(today: date) -> list[ColumnElement[bool]]:
     at least the tier's ideal interval after it."""
     first = current_policy().offsets[0]
     shortest = min(first, *(cadence.ideal_days for cadence in cadences().values()))
-    last_contact = last_contact_on()
+    last_contact = _latest.c.contacted_on
     return [
         Visit.ends_on <= today - timedelta(days=first),
         or_(last_contact.is_(None), last_contact <= today - timedelta(days=shortest)),
@@ -102,7 +110,8 @@ def may_be_losing_touch(today: date) -> ColumnElement[bool]:
     shortest maximum interval of any tier."""
     shortest = min(cadence.max_days for cadence in cadences().values())
     return and_(
-        Visit.ends_on <= today, quiet_since() < today - timedelta(days=shortest)
+        Visit.ends_on <= today,
+        func.coalesce(_latest.c.contacted_on, Visit.ends_on) < today - timedelta(days=shortest),
     )
 
 
