@@ -216,4 +216,6 @@ def test_the_preview_lists_what_each_hour_planned_on_its_own_would(runner) -> No
         for row in plan(hour, dry_run=True, also_queued=seen).planned
     ]
     assert len(alone) >= 10 and len({row[0].date() for row in alone}) == 2
-    assert [(row["at"], row["key"], row["subject"], row["text_body"]) for row in preview(moment)] == alone
+    shown = preview(moment)
+    assert [(row["at"], row["key"], row["subject"], row["text_body"]) for row in shown.rows] == alone
+    assert shown.more == 0

@@ -49,6 +49,8 @@ class PlanReport:
     held: int = 0
     dropped: int = 0
     paused: bool = False
+    #: A dry run given a ``limit``: what it would queue beyond the rows it lists (not rendered).
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -335,32 +337,43 @@ class Planner:
 
 
 def plan(
-    now: datetime, *, dry_run: bool = False, also_queued: set[str] | None = None, loaded: dict[Any, Any] | None = None
+    now: datetime, *, dry_run: bool = False, also_queued: set[str] | None = None, loaded: dict[Any, Any] | None = None,
+    limit: int | None = None,
 ) -> PlanReport:
     """Queue every reminder occurrence due at ``now`` that is not queued yet; commit unless ``dry_run``.
 
     For the admin's preview, which runs dry hour after hour: ``also_queued``, keys to treat as queued already, to
     which a dry run adds what it would queue (no mail rendered twice); ``loaded``, what the earlier hours read from
-    the database (each query runs once per UTC day of the preview, not once per hour)."""
-    if loaded is not None and not dry_run:
-        raise ValueError("Only a dry run may reuse what an earlier pass read: a real pass changes the outbox.")
+    the database (each query runs once per UTC day of the preview, not once per hour) and whose reminders they
+    worked out (a person's are the same all through their day: worked out at one hour, skipped at the next);
+    ``limit``, how many rows to render and list (the rest are counted in ``more``)."""
+    if (loaded is not None or limit is not None) and not dry_run:
+        raise ValueError("Only a dry run may reuse what an earlier pass read or leave mail unrendered.")
     report = PlanReport()
     planner = Planner(now, loaded)
     if planner.policy.paused:
         report.paused = True
         return report
     report.held = len(planner.users) - len(planner.at_work)
+    if loaded is not None and also_queued is not None:
+        worked_out = loaded.setdefault(("worked out",), set())
+        planner.at_work = [user for user in planner.at_work if (user.id, planner.today_for(user)) not in worked_out]
+        worked_out.update((user.id, planner.today_for(user)) for user in planner.at_work)
     if not dry_run:
         report.dropped = drop_irrelevant(planner.utc_today + timedelta(days=1), now)
     since = planner.utc_today - timedelta(days=LOOKBACK_DAYS)
     queued = set(planner.loaded_once(("queued", since), lambda: recent_keys(since)))  # a copy: this pass adds to it
     if also_queued is not None:
         queued |= also_queued
-    rows = []
+    rows: list[dict[str, Any]] = []
+    unlisted: list[str] = []  # keys beyond ``limit``
     for candidate in _all_candidates(planner, queued):
         if candidate.key in queued or candidate.occurrence.expires_at <= now:
             continue
         queued.add(candidate.key)
+        if limit is not None and len(rows) >= limit:
+            unlisted.append(candidate.key)
+            continue
         rows.append(
             outbox_row(
                 key=candidate.key,
@@ -378,9 +391,13 @@ def plan(
 
     rows.extend(rollup_rows(now, queued))  # the delegate portal's monthly roll-ups
     if dry_run:
-        report.planned = rows
+        if limit is not None:
+            unlisted.extend(row["key"] for row in rows[limit:])
+            rows = rows[:limit]
+        report.planned, report.more = rows, len(unlisted)
         if also_queued is not None:
             also_queued.update(row["key"] for row in rows)
+            also_queued.update(unlisted)
         return report
     inserted = set(insert_new(rows))
     db.session.commit()
