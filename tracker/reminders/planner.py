@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, literal, or_, select, union_all
 
 from tracker.extensions import db
 from tracker.models import (
@@ -40,6 +40,8 @@ T = TypeVar("T")
 LOOKBACK_DAYS = 70
 #: "Due this week" in the digest.
 DIGEST_HORIZON_DAYS = 7
+#: Rows by the person they concern.
+_ByUser = dict[int, list[Any]]
 
 
 @dataclass
@@ -282,11 +284,11 @@ class Planner:
         contents = self._digest_contents([user.id for user, _, _ in due])
         for user, occurrence, key in due:
             overdue, this_week, follow_up_list = contents(user)
-            if not (overdue or this_week or follow_up_list):
+            if not (overdue.count or this_week.count or follow_up_list.count):
                 continue  # nothing to report: no mail rather than an empty one
 
-            def render(user: User = user, overdue: list[Any] = overdue, this_week: list[Any] = this_week,
-                       follow_up_list: list[FollowUp] = follow_up_list) -> mails.RenderedMail:
+            def render(user: User = user, overdue: mails.Section = overdue, this_week: mails.Section = this_week,
+                       follow_up_list: mails.Section = follow_up_list) -> mails.RenderedMail:
                 return mails.digest(
                     recipient_name=user.name,
                     week_of=self.today_for(user),
@@ -298,42 +300,86 @@ class Planner:
             yield Candidate(key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, render=render)
 
     def _digest_contents(self, user_ids: list[int]) -> Any:
-        by_owner, by_liaison = self.loaded_once(("digests", self.utc_today, *user_ids),
-                                                lambda: self._digest_items(user_ids))
+        """Each person's three sections, for their local today: counts and the first few of each (the counts and
+        items read in SQL, since a national backlog has tens of thousands of each)."""
+        todays = [(user_id, self.today_for(self.users[user_id])) for user_id in user_ids]
+        counts, overdue, this_week = self.loaded_once(("digest requests", *todays),
+                                                      lambda: self._digest_requests(todays))
+        states = self.loaded_once(("follow-ups unnamed", self.utc_today), lambda: follow_ups(
+            *may_be_due(self.utc_today + timedelta(days=1)), Delegation.liaison_id.in_(list(self.users)), named=False
+        ))
+        due_by_user: dict[int, list[FollowUp]] = {user_id: [] for user_id in user_ids}
+        for state in states:
+            if state.liaison_id in due_by_user and state.is_due(self.today_for(self.users[state.liaison_id])):
+                due_by_user[state.liaison_id].append(state)
+        for due in due_by_user.values():
+            due.sort(key=lambda state: (state.next_check_in, state.delegation_id))
+        heads = {state.delegation_id for due in due_by_user.values() for state in due[:mails.DIGEST_ITEMS]}
+        named = {state.delegation_id: state for state in self.loaded_once(
+            ("follow-ups named", self.utc_today, *sorted(heads)),
+            lambda: follow_ups(Delegation.id.in_(heads)) if heads else [],
+        )}
 
-        def contents(user: User) -> tuple[list[Any], list[Any], list[FollowUp]]:
+        def contents(user: User) -> tuple[mails.Section, mails.Section, mails.Section]:
             today = self.today_for(user)
             week_end = today + timedelta(days=DIGEST_HORIZON_DAYS)
-            mine = by_owner[user.id]
+            per_day = counts[user.id].items()
+            due = due_by_user[user.id]
             return (
-                [row for row in mine if row.due_on < today],
-                [row for row in mine if today <= row.due_on <= week_end],
-                sorted((s for s in by_liaison[user.id] if s.is_due(today)), key=lambda s: s.next_check_in),
+                mails.Section(overdue[user.id], sum(count for day, count in per_day if day < today)),
+                mails.Section(this_week[user.id], sum(count for day, count in per_day if today <= day <= week_end)),
+                mails.Section([named[state.delegation_id] for state in due[:mails.DIGEST_ITEMS]], len(due)),
             )
 
         return contents
 
-    def _digest_items(self, user_ids: list[int]) -> tuple[dict[int, list[Any]], dict[int, list[FollowUp]]]:
-        """The open requests (due by the digest's horizon) each person owns, and the follow-ups each liaises."""
-        horizon = self.utc_today + timedelta(days=DIGEST_HORIZON_DAYS + 1)
-        open_requests = db.session.connection().execute(
+    def _digest_requests(self, todays: list[tuple[int, date]]) -> tuple[dict[int, dict[date, int]], _ByUser, _ByUser]:
+        """For each (person, their today): how many open requests they own fall due on each day up to the digest's
+        horizon, and the first ``DIGEST_ITEMS`` overdue and due this week (one statement for everybody's)."""
+        user_ids = [user_id for user_id, _ in todays]
+        open_ones = (InfoRequest.status.in_(OPEN_STATUSES),)
+        connection = db.session.connection()
+        # Every zone's today is UTC's, the day before or the day after: requests due before ``since`` are overdue
+        # for everybody, and are counted as if all were due the day before it.
+        since = self.utc_today - timedelta(days=1)
+        mine = (InfoRequest.owner_id.in_(user_ids), *open_ones)
+        counts: dict[int, dict[date, int]] = defaultdict(dict)
+        for owner_id, count in connection.execute(
+            select(InfoRequest.owner_id, func.count()).where(*mine, InfoRequest.due_on < since)
+            .group_by(InfoRequest.owner_id)
+        ):
+            counts[owner_id][since - timedelta(days=1)] = count
+        for owner_id, due_on, count in connection.execute(
+            select(InfoRequest.owner_id, InfoRequest.due_on, func.count())
+            .where(*mine, InfoRequest.due_on >= since,
+                   InfoRequest.due_on <= self.utc_today + timedelta(days=DIGEST_HORIZON_DAYS + 1))
+            .group_by(InfoRequest.owner_id, InfoRequest.due_on)
+        ):
+            counts[owner_id][due_on] = count
+        firsts = [  # read from the index on (owner, status, due date) alone; their titles and countries after
+            select(select(InfoRequest.id, literal(section).label("section"))
+                   .where(InfoRequest.owner_id == user_id, *open_ones, *window)
+                   .order_by(InfoRequest.due_on, InfoRequest.id).limit(mails.DIGEST_ITEMS).subquery())
+            for user_id, today in todays
+            for section, window in (
+                ("overdue", (InfoRequest.due_on < today,)),
+                ("week", (InfoRequest.due_on >= today,
+                          InfoRequest.due_on <= today + timedelta(days=DIGEST_HORIZON_DAYS))),
+            )
+        ]
+        chosen = union_all(*firsts).subquery()
+        overdue: _ByUser = defaultdict(list)
+        this_week: _ByUser = defaultdict(list)
+        for row in connection.execute(
             select(InfoRequest.id, InfoRequest.title, InfoRequest.due_on, InfoRequest.owner_id,
-                   Country.name.label("country"))
+                   Country.name.label("country"), chosen.c.section)
+            .join(chosen, chosen.c.id == InfoRequest.id)
             .join(Delegation, Delegation.id == InfoRequest.delegation_id)
             .join(Country, Country.id == Delegation.country_id)
-            .where(InfoRequest.owner_id.in_(user_ids), InfoRequest.status.in_(OPEN_STATUSES),
-                   InfoRequest.due_on <= horizon)
-            .order_by(InfoRequest.due_on)
-        ).all()
-        by_owner: dict[int, list[Any]] = defaultdict(list)
-        for row in open_requests:
-            by_owner[row.owner_id].append(row)
-        wanted = set(user_ids)
-        by_liaison: dict[int, list[FollowUp]] = defaultdict(list)
-        for state in self.due_follow_ups():
-            if state.liaison_id in wanted:
-                by_liaison[state.liaison_id].append(state)
-        return by_owner, by_liaison
+            .order_by(InfoRequest.due_on, InfoRequest.id)
+        ):
+            (overdue if row.section == "overdue" else this_week)[row.owner_id].append(row)
+        return counts, overdue, this_week
 
 
 def plan(
