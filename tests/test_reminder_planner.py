@@ -219,4 +219,20 @@ def test_the_preview_lists_what_each_hour_planned_on_its_own_would(runner) -> No
         for row in plan(hour, dry_run=True, also_queued=seen).planned
     )
     assert len(alone) >= 10 and len({row[0].date() for row in alone}) == 2
-    assert sorted((row["at"], row["key"], row["subject"], row["text_body"]) for row in preview(moment)) == alone
+    shown = preview(moment)
+    assert sorted((row["at"], row["key"], row["subject"], row["text_body"]) for row in shown.rows) == alone
+    assert shown.more == 0
+
+
+def test_a_dry_run_with_a_limit_renders_that_many_and_counts_the_rest(app: object) -> None:
+    for title in ("A", "B", "C"):
+        request_for(owner(), title=title)
+    moment = at("2026-12-11T10:00")
+    everything = plan(moment, dry_run=True)
+    seen: set[str] = set()
+    limited = plan(moment, dry_run=True, limit=1, also_queued=seen)
+    assert len(everything.planned) == 3 and everything.more == 0
+    assert [row["key"] for row in limited.planned] == [everything.planned[0]["key"]] and limited.more == 2
+    assert seen == {row["key"] for row in everything.planned}  # the next hour of a preview skips all three
+    with pytest.raises(ValueError):
+        plan(moment, limit=1)

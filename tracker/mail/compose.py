@@ -54,11 +54,14 @@ def message_id_for(key: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def compose(*, to: str, subject: str, text: str, html: str, message_id: str, sent_at: datetime) -> Message:
+def compose(
+    *, to: str, subject: str, text: str, html: str, message_id: str, sent_at: datetime, sender: str | None = None
+) -> Message:
     """The ``email.mime`` classes, not ``EmailMessage``: the modern header registry is several times slower,
-    and delivery builds hundreds of these a second. Header safety is checked here, not left to the policy."""
+    and delivery builds hundreds of these a second. Header safety is checked here, not left to the policy.
+    ``sender``: ``sender_address()``, when the caller has it already (delivery works it out once per pass)."""
     message = MIMEMultipart("alternative")
-    message["From"] = sender_address()
+    message["From"] = sender or sender_address()
     message["To"] = checked_address(to)
     subject = checked_header(subject)
     message["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")

@@ -7,11 +7,13 @@ timeout and TLS verifies certificates with the system's trust store.
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -125,6 +127,12 @@ def _reply_text(error: smtplib.SMTPResponseException) -> str:
     return f"{error.smtp_code} {message}"
 
 
+@cache
+def _our_name() -> str:
+    """The name we greet the mail server with (EHLO): smtplib looks it up in DNS for every connection otherwise."""
+    return socket.getfqdn()
+
+
 def connect(url: str) -> Transport:
     """Connect once for a batch (raising TemporaryFailure if the server cannot be reached); close when done."""
     settings = MailSettings.from_url(url)
@@ -135,10 +143,11 @@ def connect(url: str) -> Transport:
     try:
         if settings.scheme == "smtps":
             connection: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=SMTP_TIMEOUT, context=context
+                settings.host, settings.port, timeout=SMTP_TIMEOUT, context=context, local_hostname=_our_name()
             )
         else:
-            connection = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT)
+            connection = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT,
+                                      local_hostname=_our_name())
             if settings.starttls:
                 connection.starttls(context=context)
         if settings.username:

@@ -158,7 +158,7 @@ class ContactLog(CreatedAtMixin, Base):
     """A check-in with a delegation after its visit."""
 
     __tablename__ = "contact_logs"
-    #: A delegation's contacts, and its latest (the delegations list reads it per row) from the index alone.
+    #: A delegation's contacts, and its latest (the delegations list, the follow-ups) read from the index alone.
     __table_args__ = (sa.Index("ix_contact_logs_delegation_contacted", "delegation_id", "contacted_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, after_this_request, current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Connection, and_, or_, select, update
 from werkzeug.wrappers import Response
 
 from tracker.extensions import db
-from tracker.mail.compose import UnsafeHeader, compose
+from tracker.mail.compose import UnsafeHeader, compose, sender_address
 from tracker.mail.transport import PermanentFailure, TemporaryFailure, Transport, connect
 from tracker.models import OutboxMessage, OutboxStatus
 from tracker.reminders.outbox import REMINDER_KINDS
@@ -45,13 +45,17 @@ class DeliveryReport:
 
 
 def deliver(now: datetime, *, only: Sequence[int] = ()) -> DeliveryReport:
-    """Send every row that is ready at ``now`` (or just the rows ``only``); reminders wait while paused."""
+    """Send every row that is ready at ``now`` (or just the rows ``only``); reminders wait while paused.
+
+    One mail server connection serves the whole pass (a new one only after a temporary failure), and the
+    outcomes are recorded on one database connection of their own, each committed as soon as it is known."""
     report = DeliveryReport()
     paused = current_policy().paused
     db.session.commit()  # nothing of ours may hold the database while we talk to the mail server
-    while claimed := claim(now, paused=paused, only=only):
-        if not send_claimed(claimed, now, report):
-            break  # the mail server is unreachable: the rest waits for the next pass
+    with _Outcomes(now, report) as outcomes:
+        while claimed := claim(now, paused=paused, only=only):
+            if not outcomes.send(claimed):
+                break  # the mail server is unreachable: the rest waits for the next pass
     return report
 
 
@@ -117,59 +121,79 @@ def claim(now: datetime, *, paused: bool = False, only: Sequence[int] = ()) -> l
     return rows
 
 
-def send_claimed(rows: list[Any], now: datetime, report: DeliveryReport) -> bool:
-    """Send a claimed batch over one connection; False if the mail server could not be reached at all."""
-    try:
-        transport = connect(current_app.config["MAIL_URL"])
-    except TemporaryFailure as error:
-        for row in rows:
-            _give_back(row, now, str(error), report)
-        return False
-    try:
-        for row in rows:
-            _send_one(transport, row, now, report)
-    finally:
-        transport.close()
-    return True
+class _Outcomes:
+    """Sends claimed rows and records what became of each: the pass's mail server connection and the database
+    connection its bookkeeping uses (no ORM session, no pool checkout per message on the hot path)."""
 
+    def __init__(self, now: datetime, report: DeliveryReport) -> None:
+        self.now, self.report = now, report
+        self.sender: str | None = None  # TRACKER_MAIL_FROM, checked once, at the first message
+        self.transport: Transport | None = None
+        self.connection: Connection | None = None
 
-def _send_one(transport: Transport, row: Any, now: datetime, report: DeliveryReport) -> None:
-    try:
-        message = compose(
-            to=row.recipient_email, subject=row.subject, text=row.text_body, html=row.html_body,
-            message_id=row.message_id, sent_at=now,
+    def __enter__(self) -> _Outcomes:
+        # Each outcome is one UPDATE that commits by itself: one round trip to the database per message.
+        self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.transport is not None:
+            self.transport.close()
+        if self.connection is not None:
+            self.connection.close()
+
+    def send(self, rows: list[Any]) -> bool:
+        """Send a claimed batch; False if the mail server could not be reached at all."""
+        if self.transport is None:
+            try:
+                self.transport = connect(current_app.config["MAIL_URL"])
+            except TemporaryFailure as error:
+                for row in rows:
+                    self._give_back(row, str(error))
+                return False
+        for row in rows:
+            self._send_one(row)
+        return True
+
+    def _send_one(self, row: Any) -> None:
+        assert self.transport is not None
+        try:
+            self.sender = self.sender or sender_address()
+            message = compose(
+                to=row.recipient_email, subject=row.subject, text=row.text_body, html=row.html_body,
+                message_id=row.message_id, sent_at=self.now, sender=self.sender,
+            )
+            self.transport.send(message)
+        except (PermanentFailure, UnsafeHeader) as error:
+            self._finish(row, OutboxStatus.FAILED, last_error=str(error))
+            self.report.failed.append(row.id)
+            return
+        except TemporaryFailure as error:
+            self._give_back(row, str(error))
+            self.transport.close()  # it may be broken: the next message gets a new connection
+            self.transport = None
+            return
+        if not self._finish(row, OutboxStatus.SENT, sent_at=self.now, last_error=None):
+            log.warning("outbox row %s was sent after its claim expired; another pass may send it again", row.id)
+        self.report.sent.append(row.id)
+
+    def _give_back(self, row: Any, error: str) -> None:
+        """Retry later with backoff (and a little jitter, so retries from many rows do not arrive together)."""
+        if row.attempts > len(BACKOFF):
+            self._finish(row, OutboxStatus.FAILED, last_error=error)
+            self.report.failed.append(row.id)
+            return
+        wait = BACKOFF[row.attempts - 1] * random.uniform(1.0, 1.1)
+        self._finish(row, OutboxStatus.PENDING, next_attempt_at=self.now + wait, last_error=error)
+        self.report.deferred.append(row.id)
+
+    def _finish(self, row: Any, status: OutboxStatus, **values: Any) -> bool:
+        """Record the outcome if the claim is still ours, committed at once: a crash loses at most this row."""
+        assert self.connection is not None
+        outbox = OutboxMessage.__table__
+        result = self.connection.execute(
+            update(outbox)
+            .where(outbox.c.id == row.id, outbox.c.claim_token == row.claim_token)
+            .values(status=status, claim_token=None, **values)
         )
-        transport.send(message)
-    except (PermanentFailure, UnsafeHeader) as error:
-        _finish(row, OutboxStatus.FAILED, last_error=str(error))
-        report.failed.append(row.id)
-        return
-    except TemporaryFailure as error:
-        _give_back(row, now, str(error), report)
-        return
-    if not _finish(row, OutboxStatus.SENT, sent_at=now, last_error=None):
-        log.warning("outbox row %s was sent after its claim expired; another pass may send it again", row.id)
-    report.sent.append(row.id)
-
-
-def _give_back(row: Any, now: datetime, error: str, report: DeliveryReport) -> None:
-    """Retry later with backoff (and a little jitter, so retries from many rows do not arrive together)."""
-    if row.attempts > len(BACKOFF):
-        _finish(row, OutboxStatus.FAILED, last_error=error)
-        report.failed.append(row.id)
-        return
-    wait = BACKOFF[row.attempts - 1] * random.uniform(1.0, 1.1)
-    _finish(row, OutboxStatus.PENDING, next_attempt_at=now + wait, last_error=error)
-    report.deferred.append(row.id)
-
-
-def _finish(row: Any, status: OutboxStatus, **values: Any) -> bool:
-    """Record the outcome if the claim is still ours; commit at once, so a crash loses at most this row."""
-    outbox = OutboxMessage.__table__  # a plain table update: no ORM bookkeeping on the hot path
-    result = db.session.connection().execute(
-        update(outbox)
-        .where(outbox.c.id == row.id, outbox.c.claim_token == row.claim_token)
-        .values(status=status, claim_token=None, **values)
-    )
-    db.session.commit()
-    return result.rowcount == 1
+        return result.rowcount == 1

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
 from tracker.delegations.queries import last_contact_on
 from tracker.extensions import db
@@ -41,62 +41,130 @@ class FollowUp:
         return (today - self.quiet_since).days > self.max_days
 
 
-def follow_ups(*criteria: ColumnElement[Any]) -> list[FollowUp]:
-    """The follow-up state of every active delegation whose visit has ended (narrowed by ``criteria``), in one
-    query; the cadence arithmetic runs in Python because it depends on the admin's policy."""
+def follow_ups(*criteria: ColumnElement[Any], named: bool = True) -> list[FollowUp]:
+    """The follow-up state of every active delegation (narrowed by ``criteria``), in one query; the cadence
+    arithmetic runs in Python because it depends on the admin's policy. ``named=False`` leaves the country,
+    visit and liaison names empty, for a first pass that only sorts and counts (those joins cost at scale)."""
     policy = current_policy()
     offsets = policy.offsets
     table = cadences()
-    last_contact = last_contact_on().label("last_contact")
-    rows = db.session.execute(
-        select(
-            Delegation.id,
-            Delegation.liaison_id,
-            User.name.label("liaison_name"),
-            Country.name.label("country"),
-            Visit.title.label("visit_title"),
-            Visit.ends_on,
-            Delegation.tier,
-            last_contact,
-        )
-        .join(Visit, Visit.id == Delegation.visit_id)
-        .join(Country, Country.id == Delegation.country_id)
-        .join(User, User.id == Delegation.liaison_id)
-        .where(Delegation.status == DelegationStatus.ACTIVE, *criteria)
+    query = select(
+        Delegation.id,
+        Delegation.liaison_id,
+        User.name if named else literal(""),
+        Country.name if named else literal(""),
+        Visit.title if named else literal(""),
+        Visit.ends_on,
+        Delegation.tier,
+        last_contact_on(),
+    ).join(Visit, Visit.id == Delegation.visit_id)
+    if named:
+        query = query.join(Country, Country.id == Delegation.country_id).join(User, User.id == Delegation.liaison_id)
+    rows = db.session.connection().execute(  # plain tuples: at national scale, tens of thousands of them
         # In id order: the planner's candidates come in this order, and rows that triggers have updated
         # (delegations.last_contact_on) no longer come back in it unasked on PostgreSQL.
-        .order_by(Delegation.id)
+        query.where(Delegation.status == DelegationStatus.ACTIVE, *criteria).order_by(Delegation.id)
     ).all()
     states = []
-    for row in rows:
-        cadence = cadence_for(table, row.tier)
+    for delegation_id, liaison_id, liaison_name, country, visit_title, ends_on, tier, last_contact in rows:
+        cadence = cadence_for(table, tier)
         states.append(
             FollowUp(
-                delegation_id=row.id,
-                liaison_id=row.liaison_id,
-                liaison_name=row.liaison_name,
-                country=row.country,
-                visit_title=row.visit_title,
-                visit_ended=row.ends_on,
-                tier=row.tier,
-                last_contact=row.last_contact,
-                next_check_in=schedule.next_check_in(row.ends_on, row.last_contact, offsets, cadence.ideal_days),
+                delegation_id=delegation_id,
+                liaison_id=liaison_id,
+                liaison_name=liaison_name,
+                country=country,
+                visit_title=visit_title,
+                visit_ended=ends_on,
+                tier=tier,
+                last_contact=last_contact,
+                next_check_in=schedule.next_check_in(ends_on, last_contact, offsets, cadence.ideal_days),
                 max_days=cadence.max_days,
             )
         )
     return states
 
 
+def may_be_due(today: date) -> list[ColumnElement[bool]]:
+    """Criteria that keep every delegation whose check-in can be due by ``today``, and leave out most others.
+
+    A check-in falls at least the first offset after the visit's end, and, after a contact logged since then,
+    at least the tier's ideal interval after it."""
+    first = current_policy().offsets[0]
+    shortest = min(first, *(cadence.ideal_days for cadence in cadences().values()))
+    last_contact = last_contact_on()
+    return [
+        Visit.ends_on <= today - timedelta(days=first),
+        or_(last_contact.is_(None), last_contact <= today - timedelta(days=shortest)),
+    ]
+
+
+def may_be_losing_touch(today: date) -> ColumnElement[bool]:
+    """A criterion that keeps every delegation whose visit has ended and that has been quiet for longer than the
+    shortest maximum interval of any tier."""
+    shortest = min(cadence.max_days for cadence in cadences().values())
+    return and_(
+        Visit.ends_on <= today,
+        func.coalesce(last_contact_on(), Visit.ends_on) < today - timedelta(days=shortest),
+    )
+
+
+def _by_check_in(state: FollowUp) -> tuple[date, int]:
+    return state.next_check_in, state.delegation_id
+
+
+def _by_quiet(state: FollowUp) -> tuple[date, int]:
+    return state.quiet_since, state.delegation_id
+
+
 def due_follow_ups(today: date, *criteria: ColumnElement[Any]) -> list[FollowUp]:
     """Check-ins due by ``today``, the longest-waiting first."""
-    due = [state for state in follow_ups(Visit.ends_on <= today, *criteria) if state.is_due(today)]
-    return sorted(due, key=lambda state: state.next_check_in)
+    due = [state for state in follow_ups(*may_be_due(today), *criteria) if state.is_due(today)]
+    return sorted(due, key=_by_check_in)
 
 
 def losing_touch(today: date, *criteria: ColumnElement[Any]) -> list[FollowUp]:
     """Delegations past their tier's maximum interval without contact, the quietest first."""
-    quiet = [state for state in follow_ups(Visit.ends_on <= today, *criteria) if state.is_losing_touch(today)]
-    return sorted(quiet, key=lambda state: state.quiet_since)
+    quiet = [state for state in follow_ups(may_be_losing_touch(today), *criteria) if state.is_losing_touch(today)]
+    return sorted(quiet, key=_by_quiet)
+
+
+def needing_attention(today: date, *criteria: ColumnElement[Any]) -> tuple[list[FollowUp], list[FollowUp]]:
+    """``due_follow_ups`` and ``losing_touch`` from one query: the Follow-ups page's CSV has both."""
+    return _split(today, follow_ups(_needing_attention(today), *criteria))
+
+
+@dataclass(frozen=True)
+class FirstNeedingAttention:
+    """The head of each list of the Follow-ups page, and how long each list is."""
+
+    due: list[FollowUp]
+    due_count: int
+    quiet: list[FollowUp]
+    quiet_count: int
+
+
+def first_needing_attention(today: date, shown: int, *criteria: ColumnElement[Any]) -> FirstNeedingAttention:
+    """The first ``shown`` of each of ``needing_attention``'s lists: sorted and counted without the names, which
+    are then read for the rows shown only."""
+    due, quiet = _split(today, follow_ups(_needing_attention(today), *criteria, named=False))
+    heads = due[:shown] + quiet[:shown]
+    named = {state.delegation_id: state for state in follow_ups(Delegation.id.in_({s.delegation_id for s in heads}))}
+    return FirstNeedingAttention(
+        due=[named[state.delegation_id] for state in due[:shown]], due_count=len(due),
+        quiet=[named[state.delegation_id] for state in quiet[:shown]], quiet_count=len(quiet),
+    )
+
+
+def _needing_attention(today: date) -> ColumnElement[bool]:
+    return or_(and_(*may_be_due(today)), may_be_losing_touch(today))
+
+
+def _split(today: date, states: list[FollowUp]) -> tuple[list[FollowUp], list[FollowUp]]:
+    return (
+        sorted((state for state in states if state.is_due(today)), key=_by_check_in),
+        sorted((state for state in states if state.is_losing_touch(today)), key=_by_quiet),
+    )
 
 
 #: The Follow-ups page's CSV: both of its lists, each row saying which.

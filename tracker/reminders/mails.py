@@ -91,17 +91,28 @@ def follow_up_reminder(
 DIGEST_ITEMS = 25
 
 
-def digest(*, recipient_name: str, week_of: date, overdue: list[Any], due_this_week: list[Any],
-           follow_ups: list[Any]) -> RenderedMail:
+@dataclass(frozen=True)
+class Section:
+    """A section of the digest: its first items (``DIGEST_ITEMS`` at most) and how many there are in all."""
+
+    items: list[Any]
+    count: int
+
+    @classmethod
+    def of(cls, items: list[Any]) -> Section:
+        return cls(items[:DIGEST_ITEMS], len(items))
+
+
+def digest(*, recipient_name: str, week_of: date, overdue: Section, due_this_week: Section,
+           follow_ups: Section) -> RenderedMail:
     return render_mail(
         "digest",
-        f"Your week: {len(overdue)} overdue, {len(due_this_week)} due, {len(follow_ups)} follow-ups",
+        f"Your week: {overdue.count} overdue, {due_this_week.count} due, {follow_ups.count} follow-ups",
         recipient_name=recipient_name,
         week_of=format_date(week_of),
         overdue=overdue,
         due_this_week=due_this_week,
         follow_ups=follow_ups,
-        shown=DIGEST_ITEMS,
         request_url=lambda request_id: external_url("info_requests.detail", request_id=request_id),
         delegation_url=lambda delegation_id: external_url("delegations.detail", delegation_id=delegation_id),
         reason="You get this weekly digest of what you own; change its day and time, or turn it off, in your "

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, literal, or_, select, union_all
 
 from tracker.extensions import db
 from tracker.models import (
@@ -28,10 +28,9 @@ from tracker.models import (
     ReminderPolicy,
     Role,
     User,
-    Visit,
 )
 from tracker.reminders import mails, schedule
-from tracker.reminders.followups import FollowUp, follow_ups
+from tracker.reminders.followups import FollowUp, follow_ups, may_be_due
 from tracker.reminders.outbox import REMINDED_STATUSES, drop_irrelevant, insert_new, outbox_row, recent_keys
 from tracker.reminders.policy import current_policy, user_zone
 
@@ -41,15 +40,19 @@ T = TypeVar("T")
 LOOKBACK_DAYS = 70
 #: "Due this week" in the digest.
 DIGEST_HORIZON_DAYS = 7
+#: Rows by the person they concern.
+_ByUser = dict[int, list[Any]]
 
 
 @dataclass
 class PlanReport:
     planned: list[dict[str, Any]] = field(default_factory=list)
-    #: Due now, but outside the recipient's working hours: planned at the next pass inside them.
+    #: People outside their working hours: what falls due for them is planned at the next pass inside them.
     held: int = 0
     dropped: int = 0
     paused: bool = False
+    #: A dry run given a ``limit``: what it would queue beyond the rows it lists (not rendered).
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,6 @@ class Candidate:
     render: Any  # () -> RenderedMail, called only for occurrences actually queued
     request_id: int | None = None
     delegation_id: int | None = None
-    in_hours_only: bool = True
 
 
 class Planner:
@@ -82,6 +84,9 @@ class Planner:
         # Looked up once per person: a pass at national scale asks for them once per candidate.
         self.zones = {user_id: user_zone(user) for user_id, user in self.users.items()}
         self.todays = {user_id: self.now.astimezone(zone).date() for user_id, zone in self.zones.items()}
+        #: Whose working hours these are: only they get reminders (digests excepted) in this pass, so nothing is
+        #: read or worked out for anybody else.
+        self.at_work = [user for user in self.users.values() if self.in_working_hours(user)]
 
     def zone_of(self, user: User) -> ZoneInfo:
         return self.zones[user.id]
@@ -102,8 +107,8 @@ class Planner:
 
     # -- requests ---------------------------------------------------------------------------------------
 
-    def request_rows(self) -> list[Any]:
-        """Open, reminded requests that could have a due-soon, due-today or overdue reminder now.
+    def request_rows(self, owner_ids: list[int]) -> list[Any]:
+        """Open, reminded requests of ``owner_ids`` that could have a due-soon, due-today or overdue reminder now.
 
         Overdue ones already reminded within the current repeat period are left out in SQL: any occurrence
         queued on or after ``utc_today - repeat + 2`` is the latest one for every zone (local dates differ from
@@ -116,7 +121,8 @@ class Planner:
             OutboxMessage.recipient_id == InfoRequest.owner_id,
             OutboxMessage.occurrence_on >= self.utc_today - timedelta(days=policy.overdue_repeat_days - 2),
         )
-        return self.loaded_once(("requests", self.utc_today), lambda: self._requests(
+        return self.loaded_once(("requests", self.utc_today, *owner_ids), lambda: self._requests(
+            InfoRequest.owner_id.in_(owner_ids),
             InfoRequest.due_on <= self.utc_today + timedelta(days=policy.due_soon_days + 1),
             or_(InfoRequest.due_on >= self.utc_today - timedelta(days=1), ~recently_reminded),
         ))
@@ -127,7 +133,7 @@ class Planner:
         ))
 
     def _requests(self, *criteria: Any) -> list[Any]:
-        return db.session.execute(
+        return db.session.connection().execute(  # plain rows, not ORM ones: there can be a hundred thousand
             select(
                 InfoRequest.id,
                 InfoRequest.title,
@@ -149,7 +155,10 @@ class Planner:
 
     def owner_candidates(self) -> Iterator[Candidate]:
         policy = self.policy
-        for row in self.request_rows():
+        owners = [user.id for user in self.at_work if user.wants_due_soon or user.wants_due_today or user.wants_overdue]
+        if not owners:
+            return
+        for row in self.request_rows(owners):
             owner = self.users.get(row.owner_id)
             if owner is None:
                 continue
@@ -167,7 +176,7 @@ class Planner:
                     yield self._request_candidate(kind, owner, owner, row, occurrence, today)
 
     def escalation_candidates(self) -> Iterator[Candidate]:
-        admins = [user for user in self.users.values() if user.is_admin and user.wants_escalations]
+        admins = [user for user in self.at_work if user.is_admin and user.wants_escalations]
         if not admins:
             return
         policy = self.policy
@@ -212,17 +221,20 @@ class Planner:
 
     # -- follow-ups ---------------------------------------------------------------------------------------
 
+    def due_follow_ups(self) -> list[FollowUp]:
+        """Every delegation whose check-in may be due on somebody's local today (UTC's, or the day after it)."""
+        return self.loaded_once(("follow-ups", self.utc_today), lambda: follow_ups(
+            *may_be_due(self.utc_today + timedelta(days=1)), Delegation.liaison_id.in_(list(self.users))
+        ))
+
     def follow_up_candidates(self) -> Iterator[Candidate]:
-        # No check-in can be due before the first one after the visit ends.
-        ended_by = self.utc_today + timedelta(days=1 - self.policy.offsets[0])
-        states = self.loaded_once(
-            ("follow-ups", self.utc_today),
-            lambda: follow_ups(Delegation.liaison_id.in_(list(self.users)), Visit.ends_on <= ended_by),
-        )
-        for state in states:
-            liaison = self.users[state.liaison_id]
-            if not liaison.wants_follow_ups:
+        liaisons = {user.id for user in self.at_work if user.wants_follow_ups}
+        if not liaisons:
+            return
+        for state in self.due_follow_ups():
+            if state.liaison_id not in liaisons:
                 continue
+            liaison = self.users[state.liaison_id]
             today = self.today_for(liaison)
             occurrence = schedule.repeating(
                 state.next_check_in, today, self.policy.follow_up_repeat_days, self.zone_of(liaison)
@@ -264,18 +276,19 @@ class Planner:
             local_now = self.now.astimezone(self.zone_of(user))
             slot = schedule.weekly_slot(local_now, user.digest_weekday, user.digest_time)
             key = f"{MessageKind.DIGEST}:user-{user.id}:{slot.date().isoformat()}"
-            if key not in queued:
-                due.append((user, schedule.Occurrence(slot.date(), slot + timedelta(days=1)), key))
+            occurrence = schedule.Occurrence(slot.date(), slot + timedelta(days=1))
+            if key not in queued and occurrence.expires_at > self.now:  # its contents are read only if it may go
+                due.append((user, occurrence, key))
         if not due:
             return
         contents = self._digest_contents([user.id for user, _, _ in due])
         for user, occurrence, key in due:
             overdue, this_week, follow_up_list = contents(user)
-            if not (overdue or this_week or follow_up_list):
+            if not (overdue.count or this_week.count or follow_up_list.count):
                 continue  # nothing to report: no mail rather than an empty one
 
-            def render(user: User = user, overdue: list[Any] = overdue, this_week: list[Any] = this_week,
-                       follow_up_list: list[FollowUp] = follow_up_list) -> mails.RenderedMail:
+            def render(user: User = user, overdue: mails.Section = overdue, this_week: mails.Section = this_week,
+                       follow_up_list: mails.Section = follow_up_list) -> mails.RenderedMail:
                 return mails.digest(
                     recipient_name=user.name,
                     week_of=self.today_for(user),
@@ -284,78 +297,129 @@ class Planner:
                     follow_ups=follow_up_list,
                 )
 
-            yield Candidate(
-                key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, render=render,
-                in_hours_only=False,
-            )
+            yield Candidate(key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, render=render)
 
     def _digest_contents(self, user_ids: list[int]) -> Any:
-        by_owner, by_liaison = self.loaded_once(("digests", self.utc_today, *user_ids),
-                                                lambda: self._digest_items(user_ids))
+        """Each person's three sections, for their local today: counts and the first few of each (the counts and
+        items read in SQL, since a national backlog has tens of thousands of each)."""
+        todays = [(user_id, self.today_for(self.users[user_id])) for user_id in user_ids]
+        counts, overdue, this_week = self.loaded_once(("digest requests", *todays),
+                                                      lambda: self._digest_requests(todays))
+        states = self.loaded_once(("follow-ups unnamed", self.utc_today), lambda: follow_ups(
+            *may_be_due(self.utc_today + timedelta(days=1)), Delegation.liaison_id.in_(list(self.users)), named=False
+        ))
+        due_by_user: dict[int, list[FollowUp]] = {user_id: [] for user_id in user_ids}
+        for state in states:
+            if state.liaison_id in due_by_user and state.is_due(self.today_for(self.users[state.liaison_id])):
+                due_by_user[state.liaison_id].append(state)
+        for due in due_by_user.values():
+            due.sort(key=lambda state: (state.next_check_in, state.delegation_id))
+        heads = {state.delegation_id for due in due_by_user.values() for state in due[:mails.DIGEST_ITEMS]}
+        named = {state.delegation_id: state for state in self.loaded_once(
+            ("follow-ups named", self.utc_today, *sorted(heads)),
+            lambda: follow_ups(Delegation.id.in_(heads)) if heads else [],
+        )}
 
-        def contents(user: User) -> tuple[list[Any], list[Any], list[FollowUp]]:
+        def contents(user: User) -> tuple[mails.Section, mails.Section, mails.Section]:
             today = self.today_for(user)
             week_end = today + timedelta(days=DIGEST_HORIZON_DAYS)
-            mine = by_owner[user.id]
+            per_day = counts[user.id].items()
+            due = due_by_user[user.id]
             return (
-                [row for row in mine if row.due_on < today],
-                [row for row in mine if today <= row.due_on <= week_end],
-                sorted((s for s in by_liaison[user.id] if s.is_due(today)), key=lambda s: s.next_check_in),
+                mails.Section(overdue[user.id], sum(count for day, count in per_day if day < today)),
+                mails.Section(this_week[user.id], sum(count for day, count in per_day if today <= day <= week_end)),
+                mails.Section([named[state.delegation_id] for state in due[:mails.DIGEST_ITEMS]], len(due)),
             )
 
         return contents
 
-    def _digest_items(self, user_ids: list[int]) -> tuple[dict[int, list[Any]], dict[int, list[FollowUp]]]:
-        """The open requests (due by the digest's horizon) each person owns, and the follow-ups each liaises."""
-        horizon = self.utc_today + timedelta(days=DIGEST_HORIZON_DAYS + 1)
-        open_requests = db.session.execute(
+    def _digest_requests(self, todays: list[tuple[int, date]]) -> tuple[dict[int, dict[date, int]], _ByUser, _ByUser]:
+        """For each (person, their today): how many open requests they own fall due on each day up to the digest's
+        horizon, and the first ``DIGEST_ITEMS`` overdue and due this week (one statement for everybody's)."""
+        user_ids = [user_id for user_id, _ in todays]
+        open_ones = (InfoRequest.status.in_(OPEN_STATUSES),)
+        connection = db.session.connection()
+        # Every zone's today is UTC's, the day before or the day after: requests due before ``since`` are overdue
+        # for everybody, and are counted as if all were due the day before it.
+        since = self.utc_today - timedelta(days=1)
+        mine = (InfoRequest.owner_id.in_(user_ids), *open_ones)
+        counts: dict[int, dict[date, int]] = defaultdict(dict)
+        for owner_id, count in connection.execute(
+            select(InfoRequest.owner_id, func.count()).where(*mine, InfoRequest.due_on < since)
+            .group_by(InfoRequest.owner_id)
+        ):
+            counts[owner_id][since - timedelta(days=1)] = count
+        for owner_id, due_on, count in connection.execute(
+            select(InfoRequest.owner_id, InfoRequest.due_on, func.count())
+            .where(*mine, InfoRequest.due_on >= since,
+                   InfoRequest.due_on <= self.utc_today + timedelta(days=DIGEST_HORIZON_DAYS + 1))
+            .group_by(InfoRequest.owner_id, InfoRequest.due_on)
+        ):
+            counts[owner_id][due_on] = count
+        firsts = [  # read from the index on (owner, status, due date) alone; their titles and countries after
+            select(select(InfoRequest.id, literal(section).label("section"))
+                   .where(InfoRequest.owner_id == user_id, *open_ones, *window)
+                   .order_by(InfoRequest.due_on, InfoRequest.id).limit(mails.DIGEST_ITEMS).subquery())
+            for user_id, today in todays
+            for section, window in (
+                ("overdue", (InfoRequest.due_on < today,)),
+                ("week", (InfoRequest.due_on >= today,
+                          InfoRequest.due_on <= today + timedelta(days=DIGEST_HORIZON_DAYS))),
+            )
+        ]
+        chosen = union_all(*firsts).subquery()
+        overdue: _ByUser = defaultdict(list)
+        this_week: _ByUser = defaultdict(list)
+        for row in connection.execute(
             select(InfoRequest.id, InfoRequest.title, InfoRequest.due_on, InfoRequest.owner_id,
-                   Country.name.label("country"))
+                   Country.name.label("country"), chosen.c.section)
+            .join(chosen, chosen.c.id == InfoRequest.id)
             .join(Delegation, Delegation.id == InfoRequest.delegation_id)
             .join(Country, Country.id == Delegation.country_id)
-            .where(InfoRequest.owner_id.in_(user_ids), InfoRequest.status.in_(OPEN_STATUSES),
-                   InfoRequest.due_on <= horizon)
-            .order_by(InfoRequest.due_on)
-        ).all()
-        by_owner: dict[int, list[Any]] = defaultdict(list)
-        for row in open_requests:
-            by_owner[row.owner_id].append(row)
-        states = follow_ups(Delegation.liaison_id.in_(user_ids))
-        by_liaison: dict[int, list[FollowUp]] = defaultdict(list)
-        for state in states:
-            by_liaison[state.liaison_id].append(state)
-        return by_owner, by_liaison
+            .order_by(InfoRequest.due_on, InfoRequest.id)
+        ):
+            (overdue if row.section == "overdue" else this_week)[row.owner_id].append(row)
+        return counts, overdue, this_week
 
 
 def plan(
-    now: datetime, *, dry_run: bool = False, also_queued: set[str] | None = None, loaded: dict[Any, Any] | None = None
+    now: datetime, *, dry_run: bool = False, also_queued: set[str] | None = None, loaded: dict[Any, Any] | None = None,
+    limit: int | None = None,
 ) -> PlanReport:
     """Queue every reminder occurrence due at ``now`` that is not queued yet; commit unless ``dry_run``.
 
     For the admin's preview, which runs dry hour after hour: ``also_queued``, keys to treat as queued already, to
     which a dry run adds what it would queue (no mail rendered twice); ``loaded``, what the earlier hours read from
-    the database (each query runs once per UTC day of the preview, not once per hour)."""
-    if loaded is not None and not dry_run:
-        raise ValueError("Only a dry run may reuse what an earlier pass read: a real pass changes the outbox.")
+    the database (each query runs once per UTC day of the preview, not once per hour) and whose reminders they
+    worked out (a person's are the same all through their day: worked out at one hour, skipped at the next);
+    ``limit``, how many rows to render and list (the rest are counted in ``more``)."""
+    if (loaded is not None or limit is not None) and not dry_run:
+        raise ValueError("Only a dry run may reuse what an earlier pass read or leave mail unrendered.")
     report = PlanReport()
     planner = Planner(now, loaded)
     if planner.policy.paused:
         report.paused = True
         return report
+    report.held = len(planner.users) - len(planner.at_work)
+    if loaded is not None and also_queued is not None:
+        worked_out = loaded.setdefault(("worked out",), set())
+        planner.at_work = [user for user in planner.at_work if (user.id, planner.today_for(user)) not in worked_out]
+        worked_out.update((user.id, planner.today_for(user)) for user in planner.at_work)
     if not dry_run:
         report.dropped = drop_irrelevant(planner.utc_today + timedelta(days=1), now)
     since = planner.utc_today - timedelta(days=LOOKBACK_DAYS)
     queued = set(planner.loaded_once(("queued", since), lambda: recent_keys(since)))  # a copy: this pass adds to it
     if also_queued is not None:
         queued |= also_queued
-    rows = []
+    rows: list[dict[str, Any]] = []
+    unlisted: list[str] = []  # keys beyond ``limit``
     for candidate in _all_candidates(planner, queued):
         if candidate.key in queued or candidate.occurrence.expires_at <= now:
             continue
-        if candidate.in_hours_only and not planner.in_working_hours(candidate.recipient):
-            report.held += 1
-            continue
         queued.add(candidate.key)
+        if limit is not None and len(rows) >= limit:
+            unlisted.append(candidate.key)
+            continue
         rows.append(
             outbox_row(
                 key=candidate.key,
@@ -373,9 +437,13 @@ def plan(
 
     rows.extend(rollup_rows(now, queued))  # the delegate portal's monthly roll-ups
     if dry_run:
-        report.planned = rows
+        if limit is not None:
+            unlisted.extend(row["key"] for row in rows[limit:])
+            rows = rows[:limit]
+        report.planned, report.more = rows, len(unlisted)
         if also_queued is not None:
             also_queued.update(row["key"] for row in rows)
+            also_queued.update(unlisted)
         return report
     inserted = set(insert_new(rows))
     db.session.commit()

@@ -50,7 +50,7 @@ class PassReport:
         return (
             f"planned {len(self.plan.planned)}, sent {len(self.delivery.sent)}, "
             f"deferred {len(self.delivery.deferred)}, failed {len(self.delivery.failed)}, "
-            f"held {self.plan.held} until working hours, dropped {self.plan.dropped}"
+            f"waiting for the working hours of {self.plan.held} people, dropped {self.plan.dropped}"
         )
 
 

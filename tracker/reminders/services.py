@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,8 @@ from tracker.reminders.policy import Cadence, current_policy
 
 #: How far ahead the admin area's preview looks, and in which steps.
 PREVIEW_HOURS = 24
+#: Messages the preview lists (it counts the rest): a national backlog can fall due in one hour.
+PREVIEW_ROWS = 100
 
 
 def pause(reason: str, actor: User, now: datetime) -> None:
@@ -75,16 +78,26 @@ def resend(message: OutboxMessage, actor: User, now: datetime) -> OutboxMessage:
     return queue_one({**row, "recipient_id": message.recipient_id})
 
 
-def preview(now: datetime) -> list[dict[str, Any]]:
+@dataclass
+class Preview:
+    #: The first ``PREVIEW_ROWS`` messages, each with the hour (``at``) from which it would go out.
+    rows: list[dict[str, Any]]
+    #: How many more would go out in those hours.
+    more: int
+
+
+def preview(now: datetime) -> Preview:
     """What the planner would queue over the next day, hour by hour, without queuing anything."""
     seen: set[str] = set()
     loaded: dict[Any, Any] = {}
-    upcoming = []
+    result = Preview(rows=[], more=0)
     for hour in range(PREVIEW_HOURS):
         moment = now + timedelta(hours=hour)
-        for row in plan(moment, dry_run=True, also_queued=seen, loaded=loaded).planned:
-            upcoming.append({**row, "at": moment, "kind_label": mail_kind_label(row["kind"])})
-    return upcoming
+        report = plan(moment, dry_run=True, also_queued=seen, loaded=loaded,
+                      limit=max(PREVIEW_ROWS - len(result.rows), 0))
+        result.rows.extend({**row, "at": moment, "kind_label": mail_kind_label(row["kind"])} for row in report.planned)
+        result.more += report.more
+    return result
 
 
 def outbox_counts() -> dict[OutboxStatus, int]:

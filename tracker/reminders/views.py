@@ -20,7 +20,12 @@ from tracker.forms import EmptyForm
 from tracker.models import Delegation, OutboxMessage, OutboxStatus
 from tracker.pagination import paginate
 from tracker.reminders import bp, services
-from tracker.reminders.followups import FOLLOW_UP_HEADINGS, due_follow_ups, follow_up_rows, losing_touch
+from tracker.reminders.followups import (
+    FOLLOW_UP_HEADINGS,
+    first_needing_attention,
+    follow_up_rows,
+    needing_attention,
+)
 from tracker.reminders.forms import (
     FollowUpFilterForm,
     MailFilterForm,
@@ -31,6 +36,9 @@ from tracker.reminders.forms import (
 )
 from tracker.reminders.policy import cadences, current_policy
 from tracker.reminders.scheduler import heartbeat, is_late
+
+#: Rows of each list on the Follow-ups page, the longest-waiting first; the CSV has them all.
+FOLLOW_UPS_SHOWN = 50
 
 
 def _now() -> datetime:
@@ -60,15 +68,9 @@ def _follow_up_criteria(filters: FollowUpFilterForm) -> list[ColumnElement[bool]
 def follow_ups() -> str:
     """Check-ins due and delegations we are losing touch with, across the centre or for one liaison."""
     filters = FollowUpFilterForm()
-    criteria = _follow_up_criteria(filters)
     day = today()
-    return render_template(
-        "reminders/follow_ups.html",
-        filters=filters,
-        due=due_follow_ups(day, *criteria),
-        quiet=losing_touch(day, *criteria),
-        as_of=day,
-    )
+    lists = first_needing_attention(day, FOLLOW_UPS_SHOWN, *_follow_up_criteria(filters))
+    return render_template("reminders/follow_ups.html", filters=filters, lists=lists, as_of=day)
 
 
 @bp.get("/follow-ups/export.csv")
@@ -76,7 +78,7 @@ def follow_ups_export() -> Response:
     """Download both lists of the Follow-ups page, with the same filter, as one CSV."""
     criteria = _follow_up_criteria(FollowUpFilterForm())
     day = today()
-    rows = follow_up_rows(day, due_follow_ups(day, *criteria), losing_touch(day, *criteria))
+    rows = follow_up_rows(day, *needing_attention(day, *criteria))
     return csv_download(f"follow-ups-{day.isoformat()}.csv", FOLLOW_UP_HEADINGS, rows)
 
 
