@@ -25,6 +25,7 @@ from tracker.clock import centre_zone
 from tracker.clock import today as centre_today
 from tracker.countries.services import tier_histories
 from tracker.demo import vocabulary as words
+from tracker.demo.bulk import BulkWriter
 from tracker.demo.chance import Calendar
 from tracker.demo.generate import LONG_PAST_DUE_DAYS, DemoDataError
 from tracker.demo.people import email_for
@@ -98,19 +99,20 @@ class NationalLoader:
         for index, visit in enumerate(self._visits(visits)):  # two or three delegations each, as it comes
             per_visit = (index + 1) * self.delegations // visits - index * self.delegations // visits
             pending.extend((visit, country) for country in self.rng.sample(countries, per_visit))
-        inserted_visit = 0
+        inserted_visit, writer = 0, BulkWriter(db.engine.dialect.name, TABLES.values())
         for start in range(0, len(pending), CHUNK):
-            rows: dict[str, list[dict]] = {table: [] for table in _TABLES}
+            rows: dict[str, list[dict]] = {table: [] for table in TABLES}
             chunk = pending[start : start + CHUNK]
             # A visit's delegations may straddle two chunks: insert it with the first.
             visits = {visit["id"]: visit for visit, _ in chunk if visit["id"] > inserted_visit}
             rows["visits"], inserted_visit = list(visits.values()), max(visits, default=inserted_visit)
             for visit, country in chunk:
                 self._delegation(rows, visit, country, histories[country.id], report_years)
-            for table in _TABLES:
+            for table in TABLES:
                 if rows[table]:
-                    db.session.execute(sa.insert(_TABLES[table]), rows[table])
+                    writer.write(TABLES[table], rows[table])
                     self.counts[table] += len(rows[table])
+        writer.close()
         return self.counts
 
     def _visits(self, count: int) -> Iterator[dict]:
@@ -304,7 +306,7 @@ class _Log:
 
 
 #: Parents before children, in insertion order.
-_TABLES = {
+TABLES = {
     "visits": Visit.__table__,
     "delegations": Delegation.__table__,
     "delegates": Delegate.__table__,
@@ -330,22 +332,27 @@ def extra_staff(rng: random.Random) -> list[User]:
     return users
 
 
-def check_dialect(dialect: str) -> None:
-    """Refuse before loading anything where ``finish`` would not know what to do.
+def prepare(dialect: str) -> None:
+    """Before the load's transaction: refuse a database ``finish`` would not know, and on SQLite leave WAL for a
+    rollback journal, which for pages added to the file is nothing to write: in WAL every page of the load was
+    written twice (to the log, then the file) and the log's index grew with it. ``finish`` goes back to WAL (the
+    app's connections ask for WAL anyway).
 
     (SQLite needs no ``PRAGMA synchronous=OFF``: the whole load is one transaction, synced once.)"""
-    if dialect not in ("sqlite", "postgresql"):
+    if dialect == "sqlite":
+        db.session.connection().exec_driver_sql("PRAGMA journal_mode=DELETE")
+    elif dialect != "postgresql":
         raise DemoDataError(f"No bulk load for the {dialect} database.")
 
 
 def finish(dialect: str) -> None:
-    """Move the sequences past the ids chosen here (PostgreSQL) and refresh the planner's statistics."""
+    """Move the sequences past the ids chosen here (PostgreSQL), commit, and refresh the planner's statistics."""
     if dialect == "postgresql":
-        for table in _TABLES.values():
+        for table in TABLES.values():
             sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
             db.session.execute(sa.text(f"SELECT setval({sequence}, coalesce(max(id), 1)) FROM {table.name}"))
-    else:
-        check_dialect(dialect)
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("ANALYZE"))
+        if dialect == "sqlite":
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
