@@ -1,5 +1,5 @@
-"""Passwords: Argon2id hashing (argon2-cffi) with the cost from the app's configuration, and the policy a new
-password must meet.
+"""Passwords: Argon2id hashing (argon2-cffi) with the cost from the app's configuration (see ``ARGON2_*`` in
+tracker/config.py), and the policy a new password must meet.
 
 The policy follows NIST SP 800-63B: a minimum length and a check against passwords attackers try first, no
 rules about character classes. The check is zxcvbn's estimate of how many guesses a password takes, which
@@ -53,10 +53,12 @@ def _personal_words(email: str, name: str) -> list[str]:
 
 
 def _hasher() -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=current_app.config["ARGON2_TIME_COST"],
-        memory_cost=current_app.config["ARGON2_MEMORY_COST_KIB"],
-    )
+    return _hasher_for(*_cost())
+
+
+def _cost() -> tuple[int, int, int]:
+    config = current_app.config
+    return config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"], config["ARGON2_PARALLELISM"]
 
 
 def hash_password(password: str) -> str:
@@ -77,10 +79,15 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def _decoy_hash() -> str:
-    return _decoy_hash_for(current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST_KIB"])
+    return _decoy_hash_for(*_cost())
 
 
 @cache
-def _decoy_hash_for(time_cost: int, memory_cost: int) -> str:
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+@cache
+def _decoy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
     """Made once per cost setting: verifying against it costs what verifying a real hash costs."""
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash("decoy password never used")
+    return _hasher_for(time_cost, memory_cost, parallelism).hash("decoy password never used")
