@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 
 import sqlalchemy as sa
 
@@ -62,6 +63,13 @@ CHUNK = 1_000
 #: A request due longer ago than LONG_PAST_DUE_DAYS is finished, bar this share left open (the long-overdue few).
 LONG_OVERDUE_SHARE = 0.002
 FINISHED = [status for status in RequestStatus if not status.is_open]
+# Drawn from millions of times: the members and cumulative weights once (the same draws as from the enums).
+PEOPLE, NEED_CATEGORIES, KINDS, CHANNELS = (tuple(members) for members in
+                                            (words.PEOPLE.values(), NeedCategory, RequestKind, ContactChannel))
+STATUSES, PRIORITIES, PRIORITY_WEIGHTS = tuple(RequestStatus), tuple(Priority), tuple(accumulate((2, 5, 3, 1)))
+FINISHED_WEIGHTS = tuple(accumulate(words.CLOSED_WEIGHTS[status] for status in FINISHED))
+FUTURE_WEIGHTS, PAST_WEIGHTS = (tuple(accumulate(weights[status] for status in STATUSES))
+                                for weights in (words.FUTURE_DUE_WEIGHTS, words.PAST_DUE_WEIGHTS))
 
 
 @dataclass
@@ -159,7 +167,7 @@ class NationalLoader:
         )
         log = _Log(rows["timeline_entries"], self.ids, delegation_id)
         log.add(TimelineKind.CREATED, wording.delegation_added(country.name, visit["title"]), created_at, liaison)
-        language, given_names, family_names = rng.choice(list(words.PEOPLE.values()))
+        language, given_names, family_names = rng.choice(PEOPLE)
         for given, family in zip(rng.sample(given_names.split(), 3), rng.sample(family_names.split(), 3)):
             title, organisation, domain = rng.choice(words.POSITIONS)
             name = f"{given} {family}"
@@ -179,7 +187,7 @@ class NationalLoader:
                 }
             )
         needs = []
-        for category in dict.fromkeys(rng.choice(list(NeedCategory)) for _ in range(rng.randint(1, 3))):
+        for category in dict.fromkeys(rng.choice(NEED_CATEGORIES) for _ in range(rng.randint(1, 3))):
             need = {
                 "id": self.ids.take("stated_needs"),
                 "delegation_id": delegation_id,
@@ -197,7 +205,7 @@ class NationalLoader:
 
     def _request(self, rows, log: _Log, visit: dict, closed: bool, liaison: int, needs: list[dict]) -> None:
         rng, calendar = self.rng, self.calendar
-        kind = rng.choice(list(RequestKind))
+        kind = rng.choice(KINDS)
         fitting = [need for need in needs if need["category"] in words.NEEDS_FOR_KIND[kind]]
         need = rng.choice(fitting) if fitting and rng.random() < 0.8 else None
         owner = liaison if rng.random() < 0.6 else rng.choice(self.team_ids)
@@ -226,7 +234,7 @@ class NationalLoader:
                 "description": need["description"] if need else f"Raised by the delegation during {visit['title']}.",
                 "owner_id": owner,
                 "due_on": due_on,
-                "priority": rng.choices(list(Priority), (2, 5, 3, 1))[0],
+                "priority": rng.choices(PRIORITIES, cum_weights=PRIORITY_WEIGHTS)[0],
                 "status": status,
                 "status_reason": reason,
                 "delivered_at": next((m for s, m in zip(steps, moments) if s is RequestStatus.DELIVERED), None),
@@ -252,9 +260,9 @@ class NationalLoader:
         rng = self.rng
         long_ago = due_on < self.today - timedelta(days=LONG_PAST_DUE_DAYS)
         if closed or (long_ago and rng.random() >= LONG_OVERDUE_SHARE):
-            return rng.choices(FINISHED, [words.CLOSED_WEIGHTS[status] for status in FINISHED])[0]
-        weights = words.FUTURE_DUE_WEIGHTS if due_on >= self.today else words.PAST_DUE_WEIGHTS
-        return rng.choices(list(RequestStatus), [weights[status] for status in RequestStatus])[0]
+            return rng.choices(FINISHED, cum_weights=FINISHED_WEIGHTS)[0]
+        weights = FUTURE_WEIGHTS if due_on >= self.today else PAST_WEIGHTS
+        return rng.choices(STATUSES, cum_weights=weights)[0]
 
     def _contacts(self, rows, log: _Log, visit: dict, closed: bool, liaison: int) -> None:
         """Check-ins two weeks and three months after the visit, then twice a year, for about a year."""
@@ -262,7 +270,7 @@ class NationalLoader:
         contacted_on = visit["ends_on"] + timedelta(days=self.rng.randint(11, 17))
         gaps = iter((76,))
         while contacted_on <= last_day:
-            channel = self.rng.choice(list(ContactChannel))
+            channel = self.rng.choice(CHANNELS)
             text = self.rng.choice(words.CONTACT_NOTES[channel])
             moment = self.calendar.moment(contacted_on)
             rows["contact_logs"].append(
