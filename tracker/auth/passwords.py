@@ -16,7 +16,6 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from zxcvbn import zxcvbn
 
 MINIMUM_LENGTH = 12
 #: Long passphrases are welcome; a limit keeps a megabyte "password" from costing a hash of it.
@@ -39,6 +38,9 @@ def password_problem(password: str, *, email: str, name: str) -> str | None:
     personal = _personal_words(email, name)
     if any(word in password.casefold() for word in personal):
         return "The password must not contain your name or the part of your email address before the @."
+    # Imported here: its word lists take 11 MB, which a web worker then holds only once someone sets a password.
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=personal)
     if estimate["score"] < MINIMUM_SCORE:
         warning = estimate["feedback"]["warning"] or "It follows a pattern that is quick to guess."
