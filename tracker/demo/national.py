@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -348,7 +349,7 @@ def prepare(dialect: str) -> None:
 
     (SQLite needs no ``PRAGMA synchronous=OFF``: the whole load is one transaction, synced once.)"""
     if dialect == "sqlite":
-        db.session.connection().exec_driver_sql("PRAGMA journal_mode=DELETE")
+        _sqlite_journal(db.session.connection(), "DELETE")
     elif dialect != "postgresql":
         raise DemoDataError(f"No bulk load for the {dialect} database.")
 
@@ -363,4 +364,18 @@ def finish(dialect: str) -> None:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("ANALYZE"))
         if dialect == "sqlite":
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            _sqlite_journal(connection, "WAL")
+
+
+def _sqlite_journal(connection: sa.Connection, mode: str) -> None:
+    """Best effort: SQLite leaves WAL only while no other connection has the file open (a running app's, a test's);
+    then the load goes on in WAL, without waiting for the busy timeout."""
+    cursor = connection.connection.driver_connection.cursor()
+    busy = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        cursor.execute(f"PRAGMA journal_mode = {mode}")
+    except sqlite3.OperationalError:
+        pass  # the database is in use: the journal stays as it is
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {busy}")
