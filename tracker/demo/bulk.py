@@ -45,7 +45,7 @@ class BulkWriter:
         self.documents: dict[str, str] = {}
         self.restore: list[str] = []
         if dialect == "sqlite":
-            self.cache_kib = -self.cursor.execute("PRAGMA cache_size").fetchone()[0]
+            self.cache_size = self.cursor.execute("PRAGMA cache_size").fetchone()[0]
             self.cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         for table in tables:
             self._search_trigger_off(table.name)
@@ -80,7 +80,7 @@ class BulkWriter:
         for statement in self.restore:
             self.cursor.execute(statement)
         if self.dialect == "sqlite":
-            self.cursor.execute(f"PRAGMA cache_size = -{self.cache_kib}")
+            self.cursor.execute(f"PRAGMA cache_size = {self.cache_size}")
 
     def _search_trigger_off(self, table: str) -> None:
         if self.dialect == "sqlite":
