@@ -284,8 +284,11 @@ def measure_pages(scale: str, password: str, env: dict[str, str]) -> tuple[dict,
                 "p95_ms": percentile(times, 0.95),
                 "queries": queries,
                 "raw_sql_ms": raw_sql_ms(pickle.loads(body)),  # our own server on loopback
+                # The worker's peak so far: the page where it jumps is the one that needed the memory.
+                "rss_mb_after": round(_peak_resident_kib(worker) / 1024, 1),
             }
-            print(f"  {name}: p95 {results[name]['p95_ms']} ms over {len(times)} requests", flush=True)
+            print(f"  {name}: p95 {results[name]['p95_ms']} ms over {len(times)} requests, worker's peak memory "
+                  f"{results[name]['rss_mb_after']} MB", flush=True)  # fmt: skip
         rss_mb = round(_peak_resident_kib(worker) / 1024, 1)
     with served("bench.hello:app", {}, 8772):
         hello, _queries = Client("http://127.0.0.1:8772").timings("/", count)
