@@ -35,9 +35,12 @@ test: $(INSTALLED) $(AXE) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # SPEC §7's figures: BENCH_SCALE=small|national, BENCH_OUT=file.json, BENCH_REQUESTS=N per page,
-# TRACKER_BENCH_DATABASE_URL for PostgreSQL (see the README's Benchmark).
+# TRACKER_BENCH_DATABASE_URL for PostgreSQL, BENCH_INSTANCE_DIR for a database loaded before (see the README's
+# Benchmark). Given on make's command line or in the environment alike.
 bench: $(INSTALLED) $(MO)
-	BENCH_SCALE=$(BENCH_SCALE) BENCH_OUT=$(BENCH_OUT) BENCH_REQUESTS=$(BENCH_REQUESTS) $(BIN)/python -m bench.run
+	BENCH_SCALE='$(BENCH_SCALE)' BENCH_OUT='$(BENCH_OUT)' BENCH_REQUESTS='$(BENCH_REQUESTS)' \
+		BENCH_INSTANCE_DIR='$(BENCH_INSTANCE_DIR)' TRACKER_BENCH_DATABASE_URL='$(TRACKER_BENCH_DATABASE_URL)' \
+		$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

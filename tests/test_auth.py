@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher, extract_parameters
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import select
@@ -75,6 +76,29 @@ def test_sign_out_ends_every_session_of_the_account(app: Flask, staff: User) -> 
 
 def test_password_is_stored_as_argon2id(staff: User) -> None:
     assert staff.password_hash.startswith("$argon2id$")
+
+
+def test_the_production_cost_is_one_owasp_recommends() -> None:
+    """OWASP's Password Storage Cheat Sheet: argon2id with m=19 MiB, t=2, p=1 (or an equivalent trade)."""
+    assert (Config.ARGON2_MEMORY_COST_KIB, Config.ARGON2_TIME_COST, Config.ARGON2_PARALLELISM) == (19 * 1024, 2, 1)
+
+
+def test_a_hash_of_other_settings_is_remade_at_sign_in(app: Flask, client: FlaskClient, staff: User) -> None:
+    config = app.config
+    old = PasswordHasher(time_cost=config["ARGON2_TIME_COST"] + 1, memory_cost=config["ARGON2_MEMORY_COST_KIB"],
+                         parallelism=4).hash(factories.PASSWORD)  # fmt: skip
+    staff.password_hash = old
+    staff_id, email = staff.id, staff.email
+    db.session.commit()
+    assert _post_login(client, email, factories.PASSWORD).status_code == 302
+    remade = db.session.scalar(select(User.password_hash).where(User.id == staff_id))
+    assert remade != old
+    parameters = extract_parameters(remade)
+    assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"], config["ARGON2_PARALLELISM"]
+    )
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/"))})
+    assert _post_login(client, email, factories.PASSWORD).status_code == 302  # the new hash opens it
 
 
 def test_pages_carry_security_headers(client: FlaskClient) -> None:

@@ -5,20 +5,24 @@ The tests load a thousandth of it (the hidden ``--divisor``); the proportions ar
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
+from sqlalchemy.dialects import sqlite
 
 from tests import factories
 from tests.conftest import empty_database
 from tests.test_demo_data import _snapshot
 from tracker.clock import today
-from tracker.demo import national
+from tracker.demo import bulk, national
 from tracker.extensions import db
 from tracker.models import Delegate, Delegation, InfoRequest, RequestStatus, SearchDocument, TimelineEntry, User, Visit
 from tracker.models.requests import OPEN_STATUSES
+from tracker.search import index
+from tracker.search.terms import Terms
 
 
 def _load(runner: FlaskCliRunner, *options: str) -> str:
@@ -72,3 +76,49 @@ def test_refuses_a_database_that_has_data(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["demo-data", "--scale", "national", "--divisor", "1000"])
     assert result.exit_code != 0 and "empty database" in result.output
     assert _count(User.id) == 0
+
+
+def _documents() -> set[tuple]:
+    query = select(SearchDocument.kind, SearchDocument.record_id, SearchDocument.title, SearchDocument.body)
+    return set(map(tuple, db.session.execute(query)))
+
+
+def _schema() -> dict[str, list]:
+    """The loaded tables' foreign keys and the database's triggers, which the load sets aside for a while."""
+    inspector = sa.inspect(db.engine)
+    keys = {table.name: inspector.get_foreign_keys(table.name) for table in national.TABLES.values()}
+    if db.engine.dialect.name == "sqlite":
+        triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    else:
+        triggers = "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname"
+    return keys | {"triggers": list(map(tuple, db.session.execute(sa.text(triggers))))}
+
+
+def test_the_search_index_is_what_the_triggers_make_and_they_are_back_after_the_load(runner: FlaskCliRunner) -> None:
+    schema = _schema()
+    db.session.rollback()
+    _load(runner)
+    assert _schema() == schema
+    bulk_made = _documents()
+    hits = {word: list(index.hits(Terms.parse(word), None, 1000, 0)) for word in ("law", "ministry", "exchange")}
+    assert all(hits.values())
+
+    # The same documents, written by the triggers this time: emptied, then every source row "edited".
+    db.session.execute(sa.delete(SearchDocument))
+    for table, column in [("visits", "title"), ("delegations", "notes"), ("delegates", "name"),
+                          ("stated_needs", "description"), ("information_requests", "title")]:  # fmt: skip
+        db.session.execute(sa.text(f"UPDATE {table} SET {column} = {column}"))
+    db.session.commit()
+    assert _documents() == bulk_made
+    assert {word: list(index.hits(Terms.parse(word), None, 1000, 0)) for word in hits} == hits
+    # And rows added after the load are indexed at once.
+    delegate = factories.delegate(factories.delegation(), name="Zephyrine Quillfeather")
+    db.session.commit()
+    assert [hit.record_id for hit in index.hits(Terms.parse("quillfeather"), None, 10, 0)] == [delegate.id]
+
+
+def test_moments_are_stored_on_sqlite_as_sqlalchemy_stores_them() -> None:
+    dialect = sqlite.dialect()
+    store = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)
+    for moment in (datetime(2026, 3, 4, 5, 6, tzinfo=UTC), datetime(2007, 11, 30, 23, 59, 58, 123, tzinfo=UTC)):
+        assert bulk.sqlite_moment(moment) == store(moment.replace(tzinfo=None))

@@ -1,5 +1,5 @@
-"""Passwords: Argon2id hashing (argon2-cffi) with the cost from the app's configuration, and the policy a new
-password must meet.
+"""Passwords: Argon2id hashing (argon2-cffi) with the cost from the app's configuration (see ``ARGON2_*`` in
+tracker/config.py), and the policy a new password must meet.
 
 The policy follows NIST SP 800-63B: a minimum length and a check against passwords attackers try first, no
 rules about character classes. The check is zxcvbn's estimate of how many guesses a password takes, which
@@ -16,7 +16,6 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from zxcvbn import zxcvbn
 
 MINIMUM_LENGTH = 12
 #: Long passphrases are welcome; a limit keeps a megabyte "password" from costing a hash of it.
@@ -39,6 +38,9 @@ def password_problem(password: str, *, email: str, name: str) -> str | None:
     personal = _personal_words(email, name)
     if any(word in password.casefold() for word in personal):
         return "The password must not contain your name or the part of your email address before the @."
+    # Imported here: its word lists take 11 MB, which a web worker then holds only once someone sets a password.
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(password[:ESTIMATED_LENGTH], user_inputs=personal)
     if estimate["score"] < MINIMUM_SCORE:
         warning = estimate["feedback"]["warning"] or "It follows a pattern that is quick to guess."
@@ -53,10 +55,12 @@ def _personal_words(email: str, name: str) -> list[str]:
 
 
 def _hasher() -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=current_app.config["ARGON2_TIME_COST"],
-        memory_cost=current_app.config["ARGON2_MEMORY_COST_KIB"],
-    )
+    return _hasher_for(*_cost())
+
+
+def _cost() -> tuple[int, int, int]:
+    config = current_app.config
+    return config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"], config["ARGON2_PARALLELISM"]
 
 
 def hash_password(password: str) -> str:
@@ -77,10 +81,15 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def _decoy_hash() -> str:
-    return _decoy_hash_for(current_app.config["ARGON2_TIME_COST"], current_app.config["ARGON2_MEMORY_COST_KIB"])
+    return _decoy_hash_for(*_cost())
 
 
 @cache
-def _decoy_hash_for(time_cost: int, memory_cost: int) -> str:
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+@cache
+def _decoy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
     """Made once per cost setting: verifying against it costs what verifying a real hash costs."""
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash("decoy password never used")
+    return _hasher_for(time_cost, memory_cost, parallelism).hash("decoy password never used")

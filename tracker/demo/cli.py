@@ -47,6 +47,8 @@ def demo_data_command(scale: str, seed: int, if_empty: bool, divisor: int) -> No
     # One transaction: an error leaves nothing behind (the app context's teardown rolls back).
     started = time.monotonic()
     try:
+        if scale == "national":
+            national.prepare(db.engine.dialect.name)
         password, users = create_team()
         if scale == "national":
             counts = _load_national(random.Random(seed), users, divisor)
@@ -65,7 +67,6 @@ def demo_data_command(scale: str, seed: int, if_empty: bool, divisor: int) -> No
 def _load_national(rng: random.Random, users: list[User], divisor: int) -> Counter[str]:
     """Bulk-load SPEC §7's volumes (see tracker/demo/national.py); ``users`` gains the extra staff."""
     dialect = db.engine.dialect.name
-    national.check_dialect(dialect)
     users.extend(national.extra_staff(rng))
     loaded = national.NationalLoader(rng, [user for user in users if user.can_edit], divisor).load()
     national.finish(dialect)

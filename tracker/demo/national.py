@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 import secrets
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 
 import sqlalchemy as sa
 
@@ -25,6 +27,7 @@ from tracker.clock import centre_zone
 from tracker.clock import today as centre_today
 from tracker.countries.services import tier_histories
 from tracker.demo import vocabulary as words
+from tracker.demo.bulk import BulkWriter
 from tracker.demo.chance import Calendar
 from tracker.demo.generate import LONG_PAST_DUE_DAYS, DemoDataError
 from tracker.demo.people import email_for
@@ -61,6 +64,13 @@ CHUNK = 1_000
 #: A request due longer ago than LONG_PAST_DUE_DAYS is finished, bar this share left open (the long-overdue few).
 LONG_OVERDUE_SHARE = 0.002
 FINISHED = [status for status in RequestStatus if not status.is_open]
+# Drawn from millions of times: the members and cumulative weights once (the same draws as from the enums).
+PEOPLE, NEED_CATEGORIES, KINDS, CHANNELS = (tuple(members) for members in
+                                            (words.PEOPLE.values(), NeedCategory, RequestKind, ContactChannel))
+STATUSES, PRIORITIES, PRIORITY_WEIGHTS = tuple(RequestStatus), tuple(Priority), tuple(accumulate((2, 5, 3, 1)))
+FINISHED_WEIGHTS = tuple(accumulate(words.CLOSED_WEIGHTS[status] for status in FINISHED))
+FUTURE_WEIGHTS, PAST_WEIGHTS = (tuple(accumulate(weights[status] for status in STATUSES))
+                                for weights in (words.FUTURE_DUE_WEIGHTS, words.PAST_DUE_WEIGHTS))
 
 
 @dataclass
@@ -98,19 +108,20 @@ class NationalLoader:
         for index, visit in enumerate(self._visits(visits)):  # two or three delegations each, as it comes
             per_visit = (index + 1) * self.delegations // visits - index * self.delegations // visits
             pending.extend((visit, country) for country in self.rng.sample(countries, per_visit))
-        inserted_visit = 0
+        inserted_visit, writer = 0, BulkWriter(db.engine.dialect.name, TABLES.values())
         for start in range(0, len(pending), CHUNK):
-            rows: dict[str, list[dict]] = {table: [] for table in _TABLES}
+            rows: dict[str, list[dict]] = {table: [] for table in TABLES}
             chunk = pending[start : start + CHUNK]
             # A visit's delegations may straddle two chunks: insert it with the first.
             visits = {visit["id"]: visit for visit, _ in chunk if visit["id"] > inserted_visit}
             rows["visits"], inserted_visit = list(visits.values()), max(visits, default=inserted_visit)
             for visit, country in chunk:
                 self._delegation(rows, visit, country, histories[country.id], report_years)
-            for table in _TABLES:
+            for table in TABLES:
                 if rows[table]:
-                    db.session.execute(sa.insert(_TABLES[table]), rows[table])
+                    writer.write(TABLES[table], rows[table])
                     self.counts[table] += len(rows[table])
+        writer.close()
         return self.counts
 
     def _visits(self, count: int) -> Iterator[dict]:
@@ -157,7 +168,7 @@ class NationalLoader:
         )
         log = _Log(rows["timeline_entries"], self.ids, delegation_id)
         log.add(TimelineKind.CREATED, wording.delegation_added(country.name, visit["title"]), created_at, liaison)
-        language, given_names, family_names = rng.choice(list(words.PEOPLE.values()))
+        language, given_names, family_names = rng.choice(PEOPLE)
         for given, family in zip(rng.sample(given_names.split(), 3), rng.sample(family_names.split(), 3)):
             title, organisation, domain = rng.choice(words.POSITIONS)
             name = f"{given} {family}"
@@ -177,7 +188,7 @@ class NationalLoader:
                 }
             )
         needs = []
-        for category in dict.fromkeys(rng.choice(list(NeedCategory)) for _ in range(rng.randint(1, 3))):
+        for category in dict.fromkeys(rng.choice(NEED_CATEGORIES) for _ in range(rng.randint(1, 3))):
             need = {
                 "id": self.ids.take("stated_needs"),
                 "delegation_id": delegation_id,
@@ -195,7 +206,7 @@ class NationalLoader:
 
     def _request(self, rows, log: _Log, visit: dict, closed: bool, liaison: int, needs: list[dict]) -> None:
         rng, calendar = self.rng, self.calendar
-        kind = rng.choice(list(RequestKind))
+        kind = rng.choice(KINDS)
         fitting = [need for need in needs if need["category"] in words.NEEDS_FOR_KIND[kind]]
         need = rng.choice(fitting) if fitting and rng.random() < 0.8 else None
         owner = liaison if rng.random() < 0.6 else rng.choice(self.team_ids)
@@ -224,7 +235,7 @@ class NationalLoader:
                 "description": need["description"] if need else f"Raised by the delegation during {visit['title']}.",
                 "owner_id": owner,
                 "due_on": due_on,
-                "priority": rng.choices(list(Priority), (2, 5, 3, 1))[0],
+                "priority": rng.choices(PRIORITIES, cum_weights=PRIORITY_WEIGHTS)[0],
                 "status": status,
                 "status_reason": reason,
                 "delivered_at": next((m for s, m in zip(steps, moments) if s is RequestStatus.DELIVERED), None),
@@ -250,9 +261,9 @@ class NationalLoader:
         rng = self.rng
         long_ago = due_on < self.today - timedelta(days=LONG_PAST_DUE_DAYS)
         if closed or (long_ago and rng.random() >= LONG_OVERDUE_SHARE):
-            return rng.choices(FINISHED, [words.CLOSED_WEIGHTS[status] for status in FINISHED])[0]
-        weights = words.FUTURE_DUE_WEIGHTS if due_on >= self.today else words.PAST_DUE_WEIGHTS
-        return rng.choices(list(RequestStatus), [weights[status] for status in RequestStatus])[0]
+            return rng.choices(FINISHED, cum_weights=FINISHED_WEIGHTS)[0]
+        weights = FUTURE_WEIGHTS if due_on >= self.today else PAST_WEIGHTS
+        return rng.choices(STATUSES, cum_weights=weights)[0]
 
     def _contacts(self, rows, log: _Log, visit: dict, closed: bool, liaison: int) -> None:
         """Check-ins two weeks and three months after the visit, then twice a year, for about a year."""
@@ -260,7 +271,7 @@ class NationalLoader:
         contacted_on = visit["ends_on"] + timedelta(days=self.rng.randint(11, 17))
         gaps = iter((76,))
         while contacted_on <= last_day:
-            channel = self.rng.choice(list(ContactChannel))
+            channel = self.rng.choice(CHANNELS)
             text = self.rng.choice(words.CONTACT_NOTES[channel])
             moment = self.calendar.moment(contacted_on)
             rows["contact_logs"].append(
@@ -304,7 +315,7 @@ class _Log:
 
 
 #: Parents before children, in insertion order.
-_TABLES = {
+TABLES = {
     "visits": Visit.__table__,
     "delegations": Delegation.__table__,
     "delegates": Delegate.__table__,
@@ -330,22 +341,41 @@ def extra_staff(rng: random.Random) -> list[User]:
     return users
 
 
-def check_dialect(dialect: str) -> None:
-    """Refuse before loading anything where ``finish`` would not know what to do.
+def prepare(dialect: str) -> None:
+    """Before the load's transaction: refuse a database ``finish`` would not know, and on SQLite leave WAL for a
+    rollback journal, which for pages added to the file is nothing to write: in WAL every page of the load was
+    written twice (to the log, then the file) and the log's index grew with it. ``finish`` goes back to WAL (the
+    app's connections ask for WAL anyway).
 
     (SQLite needs no ``PRAGMA synchronous=OFF``: the whole load is one transaction, synced once.)"""
-    if dialect not in ("sqlite", "postgresql"):
+    if dialect == "sqlite":
+        _sqlite_journal(db.session.connection(), "DELETE")
+    elif dialect != "postgresql":
         raise DemoDataError(f"No bulk load for the {dialect} database.")
 
 
 def finish(dialect: str) -> None:
-    """Move the sequences past the ids chosen here (PostgreSQL) and refresh the planner's statistics."""
+    """Move the sequences past the ids chosen here (PostgreSQL), commit, and refresh the planner's statistics."""
     if dialect == "postgresql":
-        for table in _TABLES.values():
+        for table in TABLES.values():
             sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
             db.session.execute(sa.text(f"SELECT setval({sequence}, coalesce(max(id), 1)) FROM {table.name}"))
-    else:
-        check_dialect(dialect)
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("ANALYZE"))
+        if dialect == "sqlite":
+            _sqlite_journal(connection, "WAL")
+
+
+def _sqlite_journal(connection: sa.Connection, mode: str) -> None:
+    """Best effort: SQLite leaves WAL only while no other connection has the file open (a running app's, a test's);
+    then the load goes on in WAL, without waiting for the busy timeout."""
+    cursor = connection.connection.driver_connection.cursor()
+    busy = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout = 0")
+    try:
+        cursor.execute(f"PRAGMA journal_mode = {mode}")
+    except sqlite3.OperationalError:
+        pass  # the database is in use: the journal stays as it is
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {busy}")
