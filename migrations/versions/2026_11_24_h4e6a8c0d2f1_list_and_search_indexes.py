@@ -1,5 +1,6 @@
 """Indexes for the lists at national scale: each list's order with what its filters and joins read, and the
-per-row figures of the delegations list (open requests, last contact) answered from an index. The composite
+per-row figures of the delegations list (open requests, last contact) answered from an index; the dashboard's
+recent tier changes found among the timeline's millions of entries. The composite
 indexes replace the single-column ones they cover, and the delegations' status and tier indexes.
 
 Index builds only: a few seconds on a million requests. ANALYZE afterwards, so that SQLite's planner (which
@@ -25,6 +26,7 @@ INDEXES = (
     ('ix_contact_logs_delegation_contacted', 'contact_logs', ['delegation_id', 'contacted_on']),
     ('ix_delegations_visit_list', 'delegations', ['visit_id', 'status', 'tier', 'country_id', 'id']),
     ('ix_visits_list', 'visits', ['starts_on', 'id', 'title', 'host_programme', 'location']),
+    ('ix_timeline_entries_kind_created', 'timeline_entries', ['kind', 'created_at']),
 )
 #: (name, table, column) of the single-column indexes a composite one above now covers, or that only misled the
 #: planner (a delegation's status or tier is a half or a third of them: it sorted them all rather than walk visits).

@@ -18,7 +18,7 @@ from tracker.health.charts import Links, health_charts
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health
 from tracker.health.summary import counted
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
-from tracker.reminders.followups import due_follow_ups, losing_touch
+from tracker.reminders.followups import first_needing_attention
 
 #: "Due soon" on the dashboard.
 DUE_SOON_DAYS = 7
@@ -42,19 +42,17 @@ def home() -> str:
         .order_by(InfoRequest.due_on)
         .limit(PANEL_ROWS)
     ).all()
-    mine = Delegation.liaison_id == current_user.id
-    follow_ups_due = due_follow_ups(day, mine)
-    quiet = losing_touch(day, mine)
+    follow_ups = first_needing_attention(day, PANEL_ROWS, Delegation.liaison_id == current_user.id)
     health = follow_up_health(DelegationScope(), Dimension.TIER, day)
     open_requests = db.session.scalar(select(counted("open")))
     return render_template(
         "dashboard/home.html",
         overdue=overdue,
         due_soon=due_soon,
-        follow_ups_due=follow_ups_due[:PANEL_ROWS],
-        follow_ups_count=len(follow_ups_due),
-        quiet=quiet[:PANEL_ROWS],
-        quiet_count=len(quiet),
+        follow_ups_due=follow_ups.due,
+        follow_ups_count=follow_ups.due_count,
+        quiet=follow_ups.quiet,
+        quiet_count=follow_ups.quiet_count,
         open_requests=open_requests,
         health=health,
         charts=health_charts(health),

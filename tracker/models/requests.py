@@ -138,6 +138,8 @@ class TimelineEntry(Base):
     __table_args__ = (
         sa.Index("ix_timeline_entries_delegation_created", "delegation_id", "created_at"),
         sa.Index("ix_timeline_entries_request_created", "request_id", "created_at"),
+        # The dashboard's recent tier changes: a few rows among millions of entries.
+        sa.Index("ix_timeline_entries_kind_created", "kind", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
