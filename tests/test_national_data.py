@@ -100,7 +100,7 @@ def test_the_search_index_is_what_the_triggers_make_and_they_are_back_after_the_
     _load(runner)
     assert _schema() == schema
     bulk_made = _documents()
-    hits = {word: list(index.hits(Terms.parse(word), None, 1000, 0)) for word in ("law", "ministry", "exchange")}
+    hits = {word: index.search(Terms.parse(word)).hits for word in ("law", "ministry", "exchange")}
     assert all(hits.values())
 
     # The same documents, written by the triggers this time: emptied, then every source row "edited".
@@ -110,11 +110,11 @@ def test_the_search_index_is_what_the_triggers_make_and_they_are_back_after_the_
         db.session.execute(sa.text(f"UPDATE {table} SET {column} = {column}"))
     db.session.commit()
     assert _documents() == bulk_made
-    assert {word: list(index.hits(Terms.parse(word), None, 1000, 0)) for word in hits} == hits
+    assert {word: index.search(Terms.parse(word)).hits for word in hits} == hits
     # And rows added after the load are indexed at once.
     delegate = factories.delegate(factories.delegation(), name="Zephyrine Quillfeather")
     db.session.commit()
-    assert [hit.record_id for hit in index.hits(Terms.parse("quillfeather"), None, 10, 0)] == [delegate.id]
+    assert [hit.record_id for hit in index.search(Terms.parse("quillfeather")).hits] == [delegate.id]
 
 
 def test_moments_are_stored_on_sqlite_as_sqlalchemy_stores_them() -> None:
