@@ -63,6 +63,20 @@ def test_national_proportions_history_and_status_mix(runner: FlaskCliRunner, mon
     assert _count(SearchDocument.id) >= _count(Delegate.id) + _count(InfoRequest.id)
 
 
+def test_a_delivery_comes_around_its_due_date_after_the_steps_before_it(runner: FlaskCliRunner) -> None:
+    """Delivered by 60 days after the due date at the latest (``tracker.demo.chance``'s lateness), never before the
+    request was logged; its delivery step's moment is the delivery's."""
+    _load(runner)
+    delivered = db.session.execute(
+        select(InfoRequest.id, InfoRequest.created_at, InfoRequest.due_on, InfoRequest.delivered_at)
+        .where(InfoRequest.delivered_at.is_not(None))
+    ).all()
+    assert len(delivered) > 100
+    for request_id, created_at, due_on, delivered_at in delivered:
+        assert created_at <= delivered_at, request_id
+        assert delivered_at.date() <= due_on + timedelta(days=61), (request_id, due_on, delivered_at)
+
+
 def test_rows_added_after_the_load_get_fresh_ids(runner: FlaskCliRunner) -> None:
     _load(runner)
     visit = factories.visit()  # on PostgreSQL, only if the sequences moved past the loaded ids

@@ -220,8 +220,11 @@ class NationalLoader:
         if RequestStatus.DELIVERED in steps:  # delivered around the due date, a quarter late
             delivered_on = calendar.delivery_day(created_on, due_on)
             index = steps.index(RequestStatus.DELIVERED)
-            moments[index] = max(created_at, calendar.moment(delivered_on))
-            moments = sorted(moments[: index + 1]) + [max(m, moments[index]) for m in moments[index + 1 :]]
+            delivered_at = max(created_at, calendar.moment(delivered_on))
+            # The steps before the delivery fall before it, those after it after it: sorting them all together
+            # moved a later moment into the delivery's place (years after its due date, for two in five).
+            moments = (sorted(min(m, delivered_at) for m in moments[:index]) + [delivered_at]
+                       + [max(m, delivered_at) for m in moments[index + 1 :]])
         reason = rng.choice(words.REASONS[status]) if status.needs_reason else None
         title = rng.choice(words.REQUEST_TITLES[kind])
         request_id = self.ids.take("information_requests")
