@@ -18,7 +18,8 @@ from tracker.clock import today
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health, trend_days
-from tracker.health.summary import NEVER, count_everything, count_last_contacts, day_number, ensure_counted
+from tracker.health.summary import NEVER, day_number
+from tracker.health.summary_triggers import count_everything, count_last_contacts, ensure_counted
 from tracker.info_requests.queries import CALLED_OFF, delivered_late, delivered_on_time, overdue, overdue_on
 from tracker.models import (
     ContactChannel,

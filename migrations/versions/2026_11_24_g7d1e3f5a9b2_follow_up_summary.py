@@ -2,7 +2,7 @@
 page, the dashboard and the countries comparison read instead of every request, and each delegation's latest
 contact date; both kept by triggers (tracker/health/summary.py), and counted here for the existing records.
 
-The triggers' SQL is made by tracker.health.summary, which the app also uses to count everything again when the
+The triggers' SQL is made by tracker.health.summary_triggers, which the app also uses to count everything again when the
 centre's time zone changes; a later change to it needs a migration that drops and creates the triggers.
 A later migration that rebuilds information_requests, stated_needs, delegations, visits or contact_logs on
 SQLite (``batch_alter_table`` copies the table) must create the summary's triggers again.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 from flask import current_app
 
-from tracker.health.summary import count_everything, count_last_contacts, create_triggers, drop_triggers
+from tracker.health.summary_triggers import count_everything, count_last_contacts, create_triggers, drop_triggers
 
 # revision identifiers, used by Alembic.
 revision = 'g7d1e3f5a9b2'

@@ -20,7 +20,8 @@ from sqlalchemy.orm import aliased
 from tracker.countries.services import report_year_for
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.health.summary import cohort_criteria, counted, day_of, days_histogram, ensure_counted
+from tracker.health.summary import cohort_criteria, counted, day_of, days_histogram
+from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, NeedCategory, Region, Tier, TierPlacement
 from tracker.sql_medians import medians_of_counts
 

@@ -23,7 +23,7 @@ def open_request_count() -> ScalarSelect[Any]:
 
 def last_contact_on() -> ColumnElement[Any]:
     """The date of the latest logged contact with the delegation (None if there was none): a column that triggers
-    on ``contact_logs`` keep (tracker/health/summary.py), so lists sort and filter on it without a subquery."""
+    on ``contact_logs`` keep (tracker/health/summary_triggers.py), so lists sort and filter on it without a subquery."""
     return Delegation.last_contact_on
 
 

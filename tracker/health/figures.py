@@ -25,9 +25,9 @@ from tracker.health.summary import (
     counted,
     day_number,
     days_histogram,
-    ensure_counted,
     kept_by,
 )
+from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, Region, Tier
 from tracker.models.base import LabelledEnum
 from tracker.sql_medians import medians_of_counts

@@ -1,5 +1,5 @@
 """The follow-up summary: counts per cohort of delegations, written by database triggers (see
-tracker/health/summary.py), never by the app."""
+tracker/health/summary_triggers.py), never by the app."""
 
 from __future__ import annotations
 

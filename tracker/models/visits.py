@@ -76,7 +76,7 @@ class Delegation(CreatedAtMixin, Base):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     version: Mapped[int] = mapped_column(default=1)
     #: The latest logged contact's date: kept by a database trigger on ``contact_logs`` (see
-    #: tracker/health/summary.py), never set by the app.
+    #: tracker/health/summary_triggers.py), never set by the app.
     last_contact_on: Mapped[date | None]
 
     visit: Mapped[Visit] = relationship(back_populates="delegations", lazy=NO_LAZY_SQL)
