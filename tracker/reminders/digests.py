@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, Country, Delegation, InfoRequest, MessageKind, User
 from tracker.reminders import mails, schedule
 from tracker.reminders.candidates import Candidate
-from tracker.reminders.followups import FollowUp, follow_ups, may_be_due
+from tracker.reminders.followups import FollowUp, by_check_in, follow_ups, may_be_due, with_names
 
 if TYPE_CHECKING:
     from tracker.reminders.planner import Planner
@@ -72,12 +72,9 @@ def _digest_contents(planner: Planner, user_ids: list[int]) -> Any:
         if state.liaison_id in due_by_user and state.is_due(planner.today_for(planner.users[state.liaison_id])):
             due_by_user[state.liaison_id].append(state)
     for due in due_by_user.values():
-        due.sort(key=lambda state: (state.next_check_in, state.delegation_id))
+        due.sort(key=by_check_in)
     heads = {state.delegation_id for due in due_by_user.values() for state in due[:mails.DIGEST_ITEMS]}
-    named = {state.delegation_id: state for state in planner.loaded_once(
-        ("follow-ups named", planner.utc_today, *sorted(heads)),
-        lambda: follow_ups(Delegation.id.in_(heads)) if heads else [],
-    )}
+    named = planner.loaded_once(("follow-ups named", planner.utc_today, *sorted(heads)), lambda: with_names(heads))
 
     def contents(user: User) -> tuple[mails.Section, mails.Section, mails.Section]:
         today = planner.today_for(user)

@@ -109,7 +109,7 @@ def may_be_losing_touch(today: date) -> ColumnElement[bool]:
     )
 
 
-def _by_check_in(state: FollowUp) -> tuple[date, int]:
+def by_check_in(state: FollowUp) -> tuple[date, int]:
     return state.next_check_in, state.delegation_id
 
 
@@ -120,7 +120,7 @@ def _by_quiet(state: FollowUp) -> tuple[date, int]:
 def due_follow_ups(today: date, *criteria: ColumnElement[Any]) -> list[FollowUp]:
     """Check-ins due by ``today``, the longest-waiting first."""
     due = [state for state in follow_ups(*may_be_due(today), *criteria) if state.is_due(today)]
-    return sorted(due, key=_by_check_in)
+    return sorted(due, key=by_check_in)
 
 
 def losing_touch(today: date, *criteria: ColumnElement[Any]) -> list[FollowUp]:
@@ -149,11 +149,18 @@ def first_needing_attention(today: date, shown: int, *criteria: ColumnElement[An
     are then read for the rows shown only."""
     due, quiet = _split(today, follow_ups(_needing_attention(today), *criteria, named=False))
     heads = due[:shown] + quiet[:shown]
-    named = {state.delegation_id: state for state in follow_ups(Delegation.id.in_({s.delegation_id for s in heads}))}
+    named = with_names({state.delegation_id for state in heads})
     return FirstNeedingAttention(
         due=[named[state.delegation_id] for state in due[:shown]], due_count=len(due),
         quiet=[named[state.delegation_id] for state in quiet[:shown]], quiet_count=len(quiet),
     )
+
+
+def with_names(delegation_ids: set[int]) -> dict[int, FollowUp]:
+    """These delegations' states with their names, for the rows a list sorted and counted without names shows."""
+    if not delegation_ids:
+        return {}
+    return {state.delegation_id: state for state in follow_ups(Delegation.id.in_(delegation_ids))}
 
 
 def _needing_attention(today: date) -> ColumnElement[bool]:
@@ -162,7 +169,7 @@ def _needing_attention(today: date) -> ColumnElement[bool]:
 
 def _split(today: date, states: list[FollowUp]) -> tuple[list[FollowUp], list[FollowUp]]:
     return (
-        sorted((state for state in states if state.is_due(today)), key=_by_check_in),
+        sorted((state for state in states if state.is_due(today)), key=by_check_in),
         sorted((state for state in states if state.is_losing_touch(today)), key=_by_quiet),
     )
 
