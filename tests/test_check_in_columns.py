@@ -31,7 +31,7 @@ from tracker.reminders.check_in_columns import compute_everything
 from tracker.reminders.followups import FollowUp, first_needing_attention, follow_ups
 from tracker.reminders.policy import Cadence, cadence_for, cadences, current_policy
 
-Dates = dict[int, tuple[date, date, date]]
+Dates = dict[int, tuple[date | None, ...]]
 
 
 def kept() -> Dates:
@@ -47,9 +47,11 @@ def from_scratch() -> Dates:
         select(ContactLog.delegation_id, sa.func.max(ContactLog.contacted_on)).group_by(ContactLog.delegation_id)
     ).all())  # fmt: skip
     dates = {}
-    for delegation_id, tier, ends_on in db.session.execute(
-        select(Delegation.id, Delegation.tier, Visit.ends_on).join(Visit, Visit.id == Delegation.visit_id)
-    ):
+    rows = select(Delegation.id, Delegation.status, Delegation.tier, Visit.ends_on).join(Delegation.visit)
+    for delegation_id, status, tier, ends_on in db.session.execute(rows):
+        if status is not DelegationStatus.ACTIVE:
+            dates[delegation_id] = (None, None, None)
+            continue
         cadence, last = cadence_for(table, tier), latest.get(delegation_id)
         quiet_since = last or ends_on
         dates[delegation_id] = (
@@ -107,6 +109,11 @@ def test_the_kept_dates_follow_every_write_and_equal_a_computation_from_scratch(
     db.session.commit()
     changed = db.session.get(Delegation, thailand.id)
     changed.tier, changed.visit_id = Tier.TIER_1, old.id
+    db.session.commit()
+    db.session.execute(update(Delegation).where(Delegation.tier.is_(None)).values(status=DelegationStatus.CLOSED))
+    db.session.commit()
+    assert kept() == from_scratch()
+    db.session.get(Delegation, kenya.id).status = DelegationStatus.ACTIVE  # a closed follow-up opened again
     db.session.commit()
     db.session.execute(update(Visit).where(Visit.id == recent.id).values(ends_on=recent.ends_on + timedelta(days=3)))
     db.session.commit()

@@ -1,4 +1,4 @@
-"""Each delegation's next check-in, quiet-since and losing-touch dates, kept by triggers
+"""Each active delegation's next check-in, quiet-since and losing-touch dates, kept by triggers
 (tracker/reminders/check_in_columns.py) and indexed, so that the Follow-ups page and the dashboard read their lists
 and counts by index rather than working out every active delegation's cadence in Python. Worked out here for the
 existing records, indexed once filled (one index replaces the one on liaison_id alone) (quicker than keeping the indexes row by row), then ANALYZEd.
@@ -21,10 +21,10 @@ depends_on = None
 
 #: (name, columns) of each index this revision adds to delegations.
 INDEXES = (
-    ('ix_delegations_check_in', ['status', 'next_check_in_on', 'id']),
-    ('ix_delegations_quiet', ['status', 'quiet_since_on', 'id', 'losing_touch_on']),
-    ('ix_delegations_losing_touch', ['status', 'losing_touch_on']),
-    ('ix_delegations_liaison_follow_ups', ['liaison_id', 'status', 'next_check_in_on', 'losing_touch_on', 'quiet_since_on']),
+    ('ix_delegations_check_in', ['next_check_in_on', 'id']),
+    ('ix_delegations_quiet', ['quiet_since_on', 'id', 'losing_touch_on']),
+    ('ix_delegations_losing_touch', ['losing_touch_on']),
+    ('ix_delegations_liaison_follow_ups', ['liaison_id', 'next_check_in_on', 'losing_touch_on', 'quiet_since_on']),
 )
 #: The index on liaison_id alone, which the last one above covers.
 REPLACED = 'ix_delegations_liaison_id'

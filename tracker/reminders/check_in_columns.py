@@ -4,9 +4,12 @@ cadence in Python.
 
 ``delegations.next_check_in_on`` is ``schedule.next_check_in`` (SPEC §3) written in SQL; ``quiet_since_on`` the last
 contact or else the visit's end; ``losing_touch_on`` the first day the delegation counts as losing touch (its visit
-has ended and it has been quiet for longer than its tier's maximum interval). Database triggers keep them whatever
-writes: a delegation's insert or change of tier, visit or last contact (itself kept by a trigger on contact logs), a
-visit's new end, and the admin's policy (check-in offsets) and cadences, which recompute every delegation they touch.
+has ended and it has been quiet for longer than its tier's maximum interval). All three are None once the
+delegation's follow-up is closed: the lists hold active delegations only, and so do the indexes' leading columns
+(an index led by the status would draw the delegations list's status filter away from its own index). Database
+triggers keep them whatever writes: a delegation's insert or change of status, tier, visit or last contact (itself
+kept by a trigger on contact logs), a visit's new end, and the admin's policy (check-in offsets) and cadences,
+which recompute every delegation they touch.
 
 The triggers are written here once for both databases: the few expressions that differ are in ``_Sql``. A later
 change to them needs a migration that drops and creates them; a later migration that rebuilds ``delegations``,
@@ -20,11 +23,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from tracker.models import ReminderPolicy
+from tracker.models import DelegationStatus, ReminderPolicy
 from tracker.reminders.policy import DEFAULT_CADENCES
 
 #: The columns kept, in the order ``_values`` gives them.
 COLUMNS = ("next_check_in_on", "quiet_since_on", "losing_touch_on")
+_ACTIVE = f"'{DelegationStatus.ACTIVE.value}'"
 _POLICY_OFFSETS = (
     "coalesce((SELECT follow_up_offsets FROM reminder_policy WHERE id = 1), "
     f"'{ReminderPolicy.__table__.c.follow_up_offsets.default.arg}')"
@@ -65,9 +69,9 @@ def _cadence(tier: str, days: str) -> str:
     return f"coalesce((SELECT {days} FROM follow_up_cadences WHERE tier = {tier}), CASE {tier} {defaults} END)"
 
 
-def _values(sql: _Sql, row: str, ends_on: str) -> tuple[str, str, str]:
-    """SQL for ``COLUMNS`` of the delegation ``row`` (its ``last_contact_on`` and ``tier``) whose visit ends on
-    ``ends_on``."""
+def _values(sql: _Sql, row: str, ends_on: str) -> tuple[str, ...]:
+    """SQL for ``COLUMNS`` of the delegation ``row`` (its ``status``, ``last_contact_on`` and ``tier``) whose visit
+    ends on ``ends_on``: None once its follow-up is closed."""
     last = f"{row}.last_contact_on"
     first_offset = f"(SELECT min(value) FROM {sql.offsets})"
     anchor = sql.plus_days(ends_on, "value")
@@ -77,7 +81,8 @@ def _values(sql: _Sql, row: str, ends_on: str) -> tuple[str, str, str]:
                      f"ELSE {sql.later(f'coalesce({next_anchor}, {floor})', floor)} END")  # fmt: skip
     quiet_since = f"coalesce({last}, {ends_on})"
     losing_touch = sql.later(ends_on, sql.plus_days(quiet_since, f"{_cadence(f'{row}.tier', 'max_days')} + 1"))
-    return next_check_in, quiet_since, losing_touch
+    return tuple(f"CASE WHEN {row}.status = {_ACTIVE} THEN {value} END"
+                 for value in (next_check_in, quiet_since, losing_touch))  # fmt: skip
 
 
 def _refresh(sql: _Sql, where: str) -> str:
@@ -107,7 +112,7 @@ def _triggers(dialect: str) -> list[_Trigger]:
     sql = _Sql(dialect)
     changed = "OLD.ideal_days <> NEW.ideal_days OR OLD.max_days <> NEW.max_days OR OLD.tier <> NEW.tier"
     of_tiers = "coalesce(d.tier, 'not_rated') IN ({tiers})"
-    inputs = "last_contact_on, tier, visit_id"
+    inputs = "status, last_contact_on, tier, visit_id"
     if sql.sqlite:
         delegation = [
             _Trigger("check_in_delegations_insert", "delegations", "AFTER INSERT", _refresh(sql, "d.id = NEW.id")),

@@ -146,17 +146,19 @@ class FirstNeedingAttention:
 
 def first_needing_attention(today: date, shown: int, *criteria: ColumnElement[Any]) -> FirstNeedingAttention:
     """The first ``shown`` of each of ``needing_attention``'s lists, and their lengths: found and counted by index on
-    the dates the database keeps for each delegation (tracker/reminders/check_in_columns.py), then read with their
-    names for the rows shown only."""
-    active = [Delegation.status == DelegationStatus.ACTIVE, *criteria]
-    due = [Delegation.next_check_in_on <= today, *active]
-    quiet = [Delegation.losing_touch_on <= today, *active]
+    the dates the database keeps for each active delegation (tracker/reminders/check_in_columns.py; None once
+    closed), then read with their names for the rows shown only."""
+    due = [Delegation.next_check_in_on <= today, *criteria]
+    quiet = [Delegation.losing_touch_on <= today, *criteria]
     connection = db.session.connection()
     due_ids = connection.scalars(
         select(Delegation.id).where(*due).order_by(Delegation.next_check_in_on, Delegation.id).limit(shown)
     ).all()
-    quiet_ids = connection.scalars(
-        select(Delegation.id).where(*quiet).order_by(Delegation.quiet_since_on, Delegation.id).limit(shown)
+    quiet_ids = connection.scalars(  # not null: where SQLite's index walk starts (closed delegations come first)
+        select(Delegation.id)
+        .where(Delegation.quiet_since_on.is_not(None), *quiet)
+        .order_by(Delegation.quiet_since_on, Delegation.id)
+        .limit(shown)
     ).all()
     named = with_names({*due_ids, *quiet_ids})
     return FirstNeedingAttention(
