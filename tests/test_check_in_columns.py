@@ -1,8 +1,8 @@
 """Each delegation's next check-in, quiet-since and losing-touch dates, kept by triggers, equal the same dates worked
 out from scratch in Python (``schedule.next_check_in`` and the tier's cadence) after every kind of write: ORM and bulk
-inserts, contacts logged, moved and deleted, tiers and visits changed, a delegate erased, the policy's offsets and the
-cadences changed, deletes that cascade; and the Follow-ups page's lists and counts read from them are the ones
-worked out in Python."""
+inserts (the national loader among them), contacts logged, moved and deleted, tiers, statuses and visits changed, a
+delegate erased, the policy's offsets and the cadences changed, deletes that cascade; and the Follow-ups page's lists
+and counts read from them are the ones worked out in Python."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import delete, select, update
 
 from tests import factories
@@ -193,3 +194,12 @@ def test_the_pages_lists_and_counts_are_the_ones_worked_out_in_python(app: Flask
     assert 3 < len(due) < 16 and 3 < len(quiet) < 16
     assert [(day - state.quiet_since).days for state in quiet if state.tier is None][-1] == 121
     assert closed.id not in {state.delegation_id for state in due + quiet}
+
+
+def test_the_bulk_loaders_delegations_and_contacts_get_their_dates(app: Flask, runner: FlaskCliRunner) -> None:
+    """The national loader writes with bulk Core inserts (COPY on PostgreSQL), the search triggers set aside."""
+    result = runner.invoke(args=["demo-data", "--scale", "national", "--divisor", "3000"])
+    assert result.exit_code == 0, result.output
+    dates = kept()
+    assert dates == from_scratch()
+    assert sum(next_check_in is not None for next_check_in, *_ in dates.values()) > 5
