@@ -1,7 +1,12 @@
 """Each active delegation's next check-in, quiet-since and losing-touch dates, kept by triggers
 (tracker/reminders/check_in_columns.py) and indexed, so that the Follow-ups page and the dashboard read their lists
 and counts by index rather than working out every active delegation's cadence in Python. Worked out here for the
-existing records, indexed once filled (one index replaces the one on liaison_id alone) (quicker than keeping the indexes row by row), then ANALYZEd.
+existing records (a few seconds at the national scale), indexed once filled (quicker than keeping the indexes row by
+row; one of them replaces the index on liaison_id alone), then ANALYZEd.
+
+The triggers' SQL is made by tracker.reminders.check_in_columns: a later change to it needs a migration that drops
+and creates them. A later migration that rebuilds delegations, visits, reminder_policy or follow_up_cadences on
+SQLite (``batch_alter_table``) must create them again.
 
 Revision ID: i3b5d7f9a1c2
 Revises: h4e6a8c0d2f1
