@@ -60,6 +60,15 @@ class Delegation(CreatedAtMixin, Base):
         # the list walks visits newest first and finds their delegations here. (An index on status or tier
         # alone, a third or half of the rows, only led the planner to sort them all.)
         sa.Index("ix_delegations_visit_list", "visit_id", "status", "tier", "country_id", "id"),
+        # The Follow-ups page's lists in their order, and their counts (tracker/reminders/followups.py).
+        # Not led by the status (the dates are None once closed): that would draw the status filter of the
+        # delegations list away from the index above.
+        sa.Index("ix_delegations_check_in", "next_check_in_on", "id"),
+        sa.Index("ix_delegations_quiet", "quiet_since_on", "id", "losing_touch_on"),
+        sa.Index("ix_delegations_losing_touch", "losing_touch_on"),
+        # ... and for one liaison (the filter, the dashboard's panel): all they read, in place of liaison_id alone.
+        sa.Index("ix_delegations_liaison_follow_ups", "liaison_id", "next_check_in_on", "losing_touch_on",
+                 "quiet_since_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +78,7 @@ class Delegation(CreatedAtMixin, Base):
     tier: Mapped[Tier | None] = mapped_column(enum_column(Tier, "tier"))
     #: The TIP report year the snapshot came from; None when staff set the tier by hand.
     tier_report_year: Mapped[int | None]
-    liaison_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    liaison_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     status: Mapped[DelegationStatus] = mapped_column(
         enum_column(DelegationStatus, "delegation_status"), default=DelegationStatus.ACTIVE
     )
@@ -78,6 +87,12 @@ class Delegation(CreatedAtMixin, Base):
     #: The latest logged contact's date: kept by a database trigger on ``contact_logs`` (see
     #: tracker/health/summary_triggers.py), never set by the app.
     last_contact_on: Mapped[date | None]
+    #: The follow-up dates of SPEC §3, kept by database triggers (tracker/reminders/check_in_columns.py), never set by
+    #: the app; None while the delegation's follow-up is closed. The next check-in, the last contact or else the
+    #: visit's end, and the first day the delegation counts as losing touch.
+    next_check_in_on: Mapped[date | None]
+    quiet_since_on: Mapped[date | None]
+    losing_touch_on: Mapped[date | None]
 
     visit: Mapped[Visit] = relationship(back_populates="delegations", lazy=NO_LAZY_SQL)
     country: Mapped[Country] = relationship(lazy=NO_LAZY_SQL)

@@ -145,15 +145,30 @@ class FirstNeedingAttention:
 
 
 def first_needing_attention(today: date, shown: int, *criteria: ColumnElement[Any]) -> FirstNeedingAttention:
-    """The first ``shown`` of each of ``needing_attention``'s lists: sorted and counted without the names, which
-    are then read for the rows shown only."""
-    due, quiet = _split(today, follow_ups(_needing_attention(today), *criteria, named=False))
-    heads = due[:shown] + quiet[:shown]
-    named = with_names({state.delegation_id for state in heads})
+    """The first ``shown`` of each of ``needing_attention``'s lists, and their lengths: found and counted by index on
+    the dates the database keeps for each active delegation (tracker/reminders/check_in_columns.py; None once
+    closed), then read with their names for the rows shown only."""
+    due = [Delegation.next_check_in_on <= today, *criteria]
+    quiet = [Delegation.losing_touch_on <= today, *criteria]
+    connection = db.session.connection()
+    due_ids = connection.scalars(
+        select(Delegation.id).where(*due).order_by(Delegation.next_check_in_on, Delegation.id).limit(shown)
+    ).all()
+    quiet_ids = connection.scalars(  # not null: where SQLite's index walk starts (closed delegations come first)
+        select(Delegation.id)
+        .where(Delegation.quiet_since_on.is_not(None), *quiet)
+        .order_by(Delegation.quiet_since_on, Delegation.id)
+        .limit(shown)
+    ).all()
+    named = with_names({*due_ids, *quiet_ids})
     return FirstNeedingAttention(
-        due=[named[state.delegation_id] for state in due[:shown]], due_count=len(due),
-        quiet=[named[state.delegation_id] for state in quiet[:shown]], quiet_count=len(quiet),
-    )
+        due=[named[delegation_id] for delegation_id in due_ids], due_count=_count(due),
+        quiet=[named[delegation_id] for delegation_id in quiet_ids], quiet_count=_count(quiet),
+    )  # fmt: skip
+
+
+def _count(criteria: list[ColumnElement[bool]]) -> int:
+    return db.session.connection().scalar(select(func.count()).select_from(Delegation).where(*criteria)) or 0
 
 
 def with_names(delegation_ids: set[int]) -> dict[int, FollowUp]:
