@@ -16,9 +16,10 @@ VECTOR_COLUMN = "search_vector"
 VECTOR_INDEX = "ix_search_documents_search_vector"
 TEXT_SEARCH_CONFIG = "tracker_search"
 #: The requests list's title filter ("contains"): SQLite's FTS5 trigram table over the requests' titles, and
-#: PostgreSQL's GIN index of their trigrams (with the kind and status), made by migration i4c6e8a0b2d3.
+#: PostgreSQL's GIN indexes of their trigrams (with the kind and status; the open requests' own), made by migration
+#: i4c6e8a0b2d3.
 TITLE_TRIGRAMS_TABLE = "request_titles"
-TITLE_TRIGRAMS_INDEX = "ix_information_requests_title_trigrams"
+TITLE_TRIGRAMS_INDEXES = ("ix_information_requests_title_trigrams", "ix_information_requests_open_title_trigrams")
 #: How long a text must be for the trigram indexes to find it (shorter ones are looked for title by title).
 TRIGRAM = 3
 
@@ -30,5 +31,5 @@ def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> 
     if type_ == "column" and parent_names.get("table_name") == "search_documents":
         return name != VECTOR_COLUMN
     if type_ == "index":
-        return name not in (VECTOR_INDEX, TITLE_TRIGRAMS_INDEX)
+        return name != VECTOR_INDEX and name not in TITLE_TRIGRAMS_INDEXES
     return True
