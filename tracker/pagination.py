@@ -154,7 +154,7 @@ def paginate(
     total = capped_count(query if counted is None else counted)
     if indexed is not None and total <= COUNT_CAP:
         found_keys = indexed.with_only_columns(*key.columns, maintain_column_froms=True).limit(COUNT_CAP + 1)
-        keys = [tuple(row) for row in db.session.execute(found_keys)]
+        keys = [tuple(row) for row in db.session.execute(found_keys)] if total else []
         if len(keys) <= COUNT_CAP:  # else rows came meanwhile: the ordered read
             return _page_of_keys(query, key, filters, keys, per_page, scalars=scalars)
     if after and (found := key.decode(after)):
