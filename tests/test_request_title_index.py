@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, func, insert, select, update
 
 from tests import factories
+from tests.queries import counting_queries
 from tracker import personal_data
 from tracker.extensions import db
 from tracker.info_requests.queries import title_contains, title_contains_indexed, title_index_only
@@ -99,3 +100,13 @@ def test_the_list_filtered_by_title_shows_what_like_finds(signed_in: FlaskClient
     page = signed_in.get("/requests/", query_string={"status": "", "kind": "data", "q": text}).get_data(as_text=True)
     expected = [title for title in titles if text.lower() in title.lower()]
     assert [title for title in titles if title in page] == expected
+
+
+def test_a_title_no_request_has_is_not_looked_for_in_due_order(signed_in: FlaskClient) -> None:
+    """Counted empty through the index, the list reads nothing more: not the whole list in due order."""
+    factories.info_request(title="Review of the draft law", kind=RequestKind.DATA)
+    with counting_queries() as statements:
+        page = signed_in.get("/requests/", query_string={"status": "", "kind": "data", "q": "zzq"})
+    assert page.status_code == 200
+    read_in_order = [s for s in statements if "ORDER BY information_requests.due_on" in s]
+    assert not read_in_order
