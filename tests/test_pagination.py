@@ -36,6 +36,10 @@ def request_ids() -> list[int]:
     return [r.id for r in sorted(made, key=lambda r: (r.due_on, r.id))]
 
 
+#: The requests list, read in its order, and through the titles' trigram index (a title filter every row meets).
+LISTS = ["/requests/?status=", "/requests/?status=&q=requ"]
+
+
 def _ids(page: str) -> list[int]:
     return [int(i) for i in dict.fromkeys(re.findall(r'href="/requests/(\d+)"', page))]
 
@@ -49,8 +53,11 @@ def _page_label(page: str) -> str:
     return re.search(r"<span>(Page [^<]*)</span>", page).group(1)
 
 
-def test_next_and_previous_go_through_every_row_once_both_ways(signed_in: FlaskClient, request_ids: list[int]) -> None:
-    url, pages, labels = "/requests/?status=", [], []
+@pytest.mark.parametrize("url", LISTS)
+def test_next_and_previous_go_through_every_row_once_both_ways(
+    signed_in: FlaskClient, request_ids: list[int], url: str
+) -> None:
+    pages, labels = [], []
     while url:
         page = signed_in.get(url).get_data(as_text=True)
         pages.append(_ids(page))
@@ -67,9 +74,10 @@ def test_next_and_previous_go_through_every_row_once_both_ways(signed_in: FlaskC
     assert _page_label(page) == "Page 1 of 4"
 
 
-def test_page_numbers_still_work(signed_in: FlaskClient, request_ids: list[int]) -> None:
-    assert _ids(signed_in.get("/requests/?status=&page=3").get_data(as_text=True)) == request_ids[4:6]
-    last = signed_in.get("/requests/?status=&page=99").get_data(as_text=True)
+@pytest.mark.parametrize("url", LISTS)
+def test_page_numbers_still_work(signed_in: FlaskClient, request_ids: list[int], url: str) -> None:
+    assert _ids(signed_in.get(f"{url}&page=3").get_data(as_text=True)) == request_ids[4:6]
+    last = signed_in.get(f"{url}&page=99").get_data(as_text=True)
     assert _ids(last) == request_ids[6:] and _page_label(last) == "Page 4 of 4"
 
 
@@ -88,23 +96,25 @@ def _cursor(*values: object) -> str:
     ],
 )
 @pytest.mark.parametrize("direction", ["after", "before"])
+@pytest.mark.parametrize("text", ["", "requ"])
 def test_a_cursor_that_is_not_one_shows_the_first_page(
-    signed_in: FlaskClient, request_ids: list[int], cursor: str, direction: str
+    signed_in: FlaskClient, request_ids: list[int], cursor: str, direction: str, text: str
 ) -> None:
-    response = signed_in.get("/requests/", query_string={"status": "", direction: cursor})
+    response = signed_in.get("/requests/", query_string={"status": "", "q": text, direction: cursor})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert _ids(page) in (request_ids[:2], []), "the first page, or (a valid key past every row) nothing"
 
 
+@pytest.mark.parametrize("url", LISTS)
 def test_counting_stops_at_the_cap(
-    signed_in: FlaskClient, request_ids: list[int], monkeypatch: pytest.MonkeyPatch
+    signed_in: FlaskClient, request_ids: list[int], monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
     monkeypatch.setattr(pagination, "COUNT_CAP", 4)
-    page = signed_in.get("/requests/?status=").get_data(as_text=True)
+    page = signed_in.get(url).get_data(as_text=True)
     assert '<p class="count">4+ requests</p>' in page
     assert _page_label(page) == "Page 1", "no page count when the rows were not all counted"
-    url, seen = "/requests/?status=", []
+    seen = []
     while url:
         page = signed_in.get(url).get_data(as_text=True)
         seen += _ids(page)

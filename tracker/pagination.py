@@ -138,16 +138,25 @@ def _typed(value: Any, column: ColumnElement[Any]) -> Any:
 
 def paginate(
     query: Select[Any], order: Sequence[ColumnElement[Any]], filters: FilterForm, *, counted: Select[Any] | None = None,
-    scalars: bool = False,
+    scalars: bool = False, indexed: Select[Any] | None = None,
 ) -> Page:
     """One page of ``query`` in ``order`` (its last column unique, none NULL): the page after or before the cursor
     of the list's ``filters`` when there is one, else their page number (past the end, or the cap: the last page).
 
-    ``counted``: the same rows without the joins that only show them, counted faster (default: ``query``)."""
+    ``counted``: the same rows without the joins that only show them, counted faster (default: ``query``).
+    ``indexed``: the same rows found from an index that knows nothing of the order (a text index). When no more
+    than ``COUNT_CAP`` are counted, their sort keys are all read from that index and the page chosen among them
+    here: reading the list's order until a page matches would read every row when few do. When more are, they are
+    many enough for the ordered read to meet a page of them soon."""
     per_page = current_app.config["PER_PAGE"]
     page, after, before = filters.page_number, filters.cursor_after, filters.cursor_before
     key = _Key(order)
     total = capped_count(query if counted is None else counted)
+    if indexed is not None and total <= COUNT_CAP:
+        found_keys = indexed.with_only_columns(*key.columns, maintain_column_froms=True).limit(COUNT_CAP + 1)
+        keys = [tuple(row) for row in db.session.execute(found_keys)] if total else []
+        if len(keys) <= COUNT_CAP:  # else rows came meanwhile: the ordered read
+            return _page_of_keys(query, key, filters, keys, per_page, scalars=scalars)
     if after and (found := key.decode(after)):
         number, values = found
         rows = _rows(query.where(key.beyond(values, backwards=False)), key, per_page)
@@ -163,6 +172,42 @@ def paginate(
     return _page(rows, key, number, per_page, total, scalars=scalars)
 
 
+def _page_of_keys(
+    query: Select[Any], key: _Key, filters: FilterForm, keys: list[tuple[Any, ...]], per_page: int, *, scalars: bool
+) -> Page:
+    """``paginate``'s page among all the sort ``keys`` of the list (no more than the cap), chosen as the database
+    would choose it: the rows after or before a cursor, else a page number's."""
+    if any(column.type.python_type is str for column in key.columns):
+        raise ValueError("keys of text are sorted by the database's collation, not Python's")
+    keys.sort(reverse=key.descending)
+    total = len(keys)
+    if filters.cursor_after and (found := key.decode(filters.cursor_after)):
+        number, values = found
+        start = _count_until(keys, key, values)
+        return _page(_chosen(query, key, keys[start:start + per_page + 1]), key, number, per_page, total,
+                     scalars=scalars)
+    page = filters.page_number
+    if filters.cursor_before and (found := key.decode(filters.cursor_before)):
+        number, values = found
+        end = _count_until(keys, key, values, inclusive=False)
+        if end > per_page:
+            backwards = keys[end - per_page - 1:end][::-1]
+            return _page(_chosen(query, key, backwards, backwards=True), key, number, per_page, total,
+                         scalars=scalars, backwards=True)
+        page = 1  # nothing more before these rows: they are the first page
+    number = min(page, page_count(total, per_page))
+    start = (number - 1) * per_page
+    return _page(_chosen(query, key, keys[start:start + per_page + 1]), key, number, per_page, total, scalars=scalars)
+
+
+def _count_until(keys: list[tuple[Any, ...]], key: _Key, values: Sequence[Any], *, inclusive: bool = True) -> int:
+    """How many of ``keys`` (in the list's order) come before the cursor's ``values``, and at it when ``inclusive``."""
+    bound = tuple(values)
+    if key.descending:
+        return sum(1 for row in keys if row > bound or (inclusive and row == bound))
+    return sum(1 for row in keys if row < bound or (inclusive and row == bound))
+
+
 def _rows(query: Select[Any], key: _Key, per_page: int, *, offset: int = 0, backwards: bool = False) -> list[Any]:
     """One more row than a page (to know whether another follows), with the sort key's values at the end.
 
@@ -175,8 +220,15 @@ def _rows(query: Select[Any], key: _Key, per_page: int, *, offset: int = 0, back
         .offset(offset)
         .limit(per_page + 1)
     ).all()
+    return _chosen(query, key, keys, backwards=backwards)
+
+
+def _chosen(query: Select[Any], key: _Key, keys: Sequence[Sequence[Any]], *, backwards: bool = False) -> list[Any]:
+    """The rows of ``query`` with these sort ``keys``, in the list's order (reversed, ``backwards``), with the sort
+    key's values at the end."""
     if not keys:
         return []
+    order = key.reversed_order() if backwards else key.order
     labelled = [column.label(f"_key_{i}") for i, column in enumerate(key.columns)]
     chosen = query.add_columns(*labelled).where(key.columns[-1].in_([row[-1] for row in keys])).order_by(*order)
     return list(db.session.execute(chosen).unique())

@@ -6,13 +6,18 @@ count the same requests. A delivery's day is its date in the centre's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from tracker.clock import start_of
+from tracker.extensions import db
 from tracker.models import OPEN_STATUSES, InfoRequest, RequestStatus
+from tracker.search.schema import TITLE_TRIGRAMS_TABLE, TRIGRAM
+from tracker.search.titles import coded, match
 from tracker.sql_dates import local_date
 
 #: Requests that will never be delivered, by decision: they owe nothing and are never overdue.
@@ -55,3 +60,46 @@ def overdue_on(day: date) -> ColumnElement[bool]:
         InfoRequest.due_on < day,
         or_(InfoRequest.delivered_at.is_(None), InfoRequest.delivered_at >= day_after),
     )
+
+
+def title_contains(text: str) -> ColumnElement[bool]:
+    """Titles containing ``text``, in any case ("law" finds "Lawful" and "bylaw"), as the list has always read it.
+
+    PostgreSQL finds them from the titles' trigram index as it is (ILIKE). See ``title_contains_indexed``."""
+    return InfoRequest.title.icontains(text, autoescape=True)
+
+
+def trigram_indexed(text: str | None) -> bool:
+    """Whether the titles' trigram index finds the titles containing ``text`` (three characters or more)."""
+    return text is not None and len(text) >= TRIGRAM
+
+
+def title_contains_indexed(text: str, kinds: Collection[str], statuses: Collection[str]) -> ColumnElement[bool]:
+    """``title_contains`` written so that the database starts from the titles' trigram index (for a text that
+    ``trigram_indexed``), which also knows the list's ``kinds`` and ``statuses`` (none: any).
+
+    PostgreSQL: ILIKE as it is (its GIN index holds the kind and status). SQLite: the requests FTS5's trigram table
+    finds (the same titles, see tracker/search/titles.py)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return title_contains(text)
+    if dialect == "sqlite":
+        return InfoRequest.id.in_(_title_index(text, kinds, statuses))
+    raise NotImplementedError(f"no title index for {dialect}")
+
+
+def title_index_only(text: str, kinds: Collection[str], statuses: Collection[str]) -> Select[Any] | None:
+    """The requests with titles containing ``text`` of these ``kinds`` and ``statuses``, from the index alone,
+    counted without reading a request: SQLite, when the index tells the kinds and statuses apart; else None."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return None
+    if dialect == "sqlite":
+        return _title_index(text, kinds, statuses) if coded(kinds, statuses) else None
+    raise NotImplementedError(f"no title index for {dialect}")
+
+
+def _title_index(text: str, kinds: Collection[str], statuses: Collection[str]) -> Select[Any]:
+    trigrams = sa.table(TITLE_TRIGRAMS_TABLE, sa.column("rowid"))
+    return select(trigrams.c.rowid).where(sa.literal_column(TITLE_TRIGRAMS_TABLE).op("MATCH")(
+        match(text, kinds, statuses)))

@@ -29,7 +29,17 @@ from tracker.info_requests.forms import (
     RequestForm,
     StatusForm,
 )
-from tracker.info_requests.queries import delivered, delivered_late, delivered_on_time, overdue, overdue_on
+from tracker.info_requests.queries import (
+    delivered,
+    delivered_late,
+    delivered_on_time,
+    overdue,
+    overdue_on,
+    title_contains,
+    title_contains_indexed,
+    title_index_only,
+    trigram_indexed,
+)
 from tracker.info_requests.services import (
     TransitionError,
     add_comment,
@@ -42,6 +52,7 @@ from tracker.info_requests.services import (
 )
 from tracker.materials.views import request_panel
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest, RequestStatus, TimelineEntry
+from tracker.models.requests import OPEN_LITERALS
 from tracker.pagination import paginate
 from tracker.portal.notices import request_delivered
 from tracker.saving import Conflict, commit_or_conflict
@@ -50,14 +61,15 @@ from tracker.saving import Conflict, commit_or_conflict
 LIST_ORDER = (InfoRequest.due_on, InfoRequest.id)
 
 
-def _criteria(filters: RequestFilterForm) -> list[ColumnElement[bool]]:
-    """The list's filters as WHERE conditions on requests and their delegation, visit and country."""
+def _criteria(filters: RequestFilterForm, *, indexed: bool = False) -> list[ColumnElement[bool]]:
+    """The list's filters as WHERE conditions on requests and their delegation, visit and country; ``indexed``:
+    with the title filter written to start from the titles' trigram index."""
     criteria = filters.scope().criteria()
     if owner := filters.value("owner"):
         criteria.append(InfoRequest.owner_id == int(owner))
     if status := filters.value("status"):
-        statuses = OPEN_STATUSES if status == OPEN else {RequestStatus(status)}
-        criteria.append(InfoRequest.status.in_(statuses))
+        # The open ones as the partial index of the open requests reads them (see OPEN_LITERALS).
+        criteria.append(InfoRequest.status.in_(OPEN_LITERALS) if status == OPEN else InfoRequest.status == status)
     if kind := filters.value("kind"):
         criteria.append(InfoRequest.kind == kind)
     if due_from := filters.value("due_from"):
@@ -65,7 +77,8 @@ def _criteria(filters: RequestFilterForm) -> list[ColumnElement[bool]]:
     if due_to := filters.value("due_to"):
         criteria.append(InfoRequest.due_on <= due_to)
     if text := filters.value("q"):
-        criteria.append(InfoRequest.title.icontains(text, autoescape=True))
+        kinds, statuses = _kinds_and_statuses(filters)
+        criteria.append(title_contains_indexed(text, kinds, statuses) if indexed else title_contains(text))
     if delivery := filters.value("delivery"):
         by_delivery = {
             OVERDUE: lambda: overdue(today()),
@@ -79,9 +92,22 @@ def _criteria(filters: RequestFilterForm) -> list[ColumnElement[bool]]:
     return criteria
 
 
+def _kinds_and_statuses(filters: RequestFilterForm) -> tuple[set[str], set[str]]:
+    """The kinds and statuses the list's filters ask for (none: any), for the titles' trigram index."""
+    kind, status = filters.value("kind"), filters.value("status")
+    statuses = {open_status.value for open_status in OPEN_STATUSES} if status == OPEN else {status} if status else set()
+    return {kind} if kind else set(), statuses
+
+
 def _joined(query: Select[Any]) -> Select[Any]:
     """``query`` on requests joined to their delegation, its country and its visit."""
     return query.join(InfoRequest.delegation).join(Delegation.country).join(Delegation.visit)
+
+
+def _bare(filters: RequestFilterForm, criteria: list[ColumnElement[bool]]) -> Select[Any]:
+    """The requests meeting ``criteria``, joined only when the scope's filters (country, tier, region, year) need."""
+    bare = select(InfoRequest.id).where(*criteria)
+    return _joined(bare) if filters.scope().criteria() else bare
 
 
 @bp.get("/requests/", endpoint="list")
@@ -98,11 +124,16 @@ def list_requests() -> str:
         )
         .where(*criteria)
     )
-    # Only the scope's filters (country, tier, region, year) need the joins to count.
-    counted = select(InfoRequest.id).where(*criteria)
-    if filters.scope().criteria():
-        counted = _joined(counted)
-    page = paginate(query, LIST_ORDER, filters, counted=counted, scalars=True)
+    counted, indexed = _bare(filters, criteria), None
+    if trigram_indexed(text := filters.value("q")):
+        # A title filter finds its requests from the titles' trigram index, not in the list's order (see paginate),
+        # and counts them there when the index knows every filter of the list.
+        indexed = counted = _bare(filters, _criteria(filters, indexed=True))
+        kinds, statuses = _kinds_and_statuses(filters)
+        only_title_kind_status = len(criteria) == 1 + bool(kinds) + bool(statuses)
+        if only_title_kind_status and (in_index := title_index_only(text, kinds, statuses)) is not None:
+            counted = in_index
+    page = paginate(query, LIST_ORDER, filters, counted=counted, scalars=True, indexed=indexed)
     return render_template("info_requests/list.html", page=page, filters=filters)
 
 
