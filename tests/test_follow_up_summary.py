@@ -18,7 +18,7 @@ from tracker.clock import today
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health, trend_days
-from tracker.health.summary import NEVER, day_number
+from tracker.health.summary import DAYS_BAND, NEVER, band_measure, day_number
 from tracker.health.summary_triggers import count_everything, count_last_contacts, ensure_counted
 from tracker.info_requests.queries import CALLED_OFF, delivered_late, delivered_on_time, overdue, overdue_on
 from tracker.models import (
@@ -87,11 +87,12 @@ def from_scratch(zone: str) -> Counter[tuple]:
         if delivered_on:
             count("on_time" if delivered_on <= request.due_on else "late", request.delegation_id)
             days = (delivered_on - created_on).days
-            count("days", request.delegation_id, days)
+            band = int(days / DAYS_BAND)  # as SQL divides integers: towards zero
             year, country_id, tier = cohort(request.delegation_id)
-            for measure, key in (("days_by_tier", (0, 0, tier)), ("days_by_year", (year, 0, "*")),
-                                 ("days_by_country", (0, country_id, "*"))):
+            for measure, key in (("days", (year, country_id, tier)), ("days_by_tier", (0, 0, tier)),
+                                 ("days_by_year", (year, 0, "*")), ("days_by_country", (0, country_id, "*"))):
                 counts[(measure, *key, days, 0)] += 1
+                counts[(band_measure(measure), *key, band, 0)] += 1
         if request.status.is_open:
             count("open", request.delegation_id)
             count("open_due", request.delegation_id, day_number(request.due_on))

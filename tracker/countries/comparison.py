@@ -20,10 +20,9 @@ from sqlalchemy.orm import aliased
 from tracker.countries.services import report_year_for
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.health.summary import cohort_criteria, counted, day_of, days_histogram
+from tracker.health.summary import cohort_criteria, counted, day_of, days_histogram, days_medians
 from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, NeedCategory, Region, Tier, TierPlacement
-from tracker.sql_medians import medians_of_counts
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,12 @@ def compare(scope: Scope) -> Comparison:
     criteria = _criteria(scope, report_year)
     rows = {row.country_id: row for row in _countries(criteria, report_year)}
     _add_requests_and_needs(rows, criteria, report_year)
-    for country_id, median in medians_of_counts(
-        days_histogram({"country_id", *({"visit_year"} if scope.year is not None else ())}, FollowUpCount.country_id)
+    kept = {"country_id", *({"visit_year"} if scope.year is not None else ())}
+    for country_id, median in days_medians(
+        lambda banded: days_histogram(kept, FollowUpCount.country_id, banded=banded)
         .outerjoin(TierPlacement, _placement_in(report_year))
-        .where(*criteria)
+        .where(*criteria),
+        FollowUpCount.country_id,
     ).items():
         if country_id in rows:
             rows[country_id].median_days = median

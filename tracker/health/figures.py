@@ -25,12 +25,12 @@ from tracker.health.summary import (
     counted,
     day_number,
     days_histogram,
+    days_medians,
     kept_by,
 )
 from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, Region, Tier
 from tracker.models.base import LabelledEnum
-from tracker.sql_medians import medians_of_counts
 
 #: "Delegations with no logged contact in 90 days".
 QUIET_DAYS = 90
@@ -102,15 +102,18 @@ def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) ->
     groups = _Groups(dimension)
     key_columns = _group_columns(dimension)
     _add_counts(groups, scope, key_columns, day)
-    kept = kept_by(scope)
-    histogram = days_histogram(kept | {_KEPT[dimension]}, *key_columns).where(*cohort_criteria(scope))
-    for stored, median in medians_of_counts(histogram).items():
+    kept, criteria = kept_by(scope), cohort_criteria(scope)
+    by_group = days_medians(
+        lambda banded: days_histogram(kept | {_KEPT[dimension]}, *key_columns, banded=banded).where(*criteria),
+        *key_columns,
+    )
+    for stored, median in by_group.items():
         figures = groups.get(groups.key(stored[0] if isinstance(stored, tuple) else stored))
         if figures is not None:
             figures.median_days = median
     rows = sorted(groups.values(), key=_ordering(dimension))
     total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
-    total.median_days = medians_of_counts(days_histogram(kept).where(*cohort_criteria(scope))).get(())
+    total.median_days = days_medians(lambda banded: days_histogram(kept, banded=banded).where(*criteria)).get(())
     return Health(scope, dimension, day, total, rows, overdue_trend(scope, day))
 
 

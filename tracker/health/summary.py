@@ -14,6 +14,8 @@ requests        0                                     requests
 on_time, late   0                                     delivered requests, by their delivery's local date
 days            days from logging to delivery         delivered requests (medians read the middle); also
                                                       by coarser cohorts (``DAYS_GRAINS``: days_by_tier...)
+days_band       days from logging to delivery, in     the same, by bands of ``DAYS_BAND`` days (and
+                ``DAYS_BAND``-day bands               days_by_tier_band...): a median finds its band first
 open            0                                     requests still owed
 open_due        due date                              requests still owed (overdue = open − due from today)
 overdue         first day overdue; ``until`` the day  requests not called off that were overdue some day
@@ -36,6 +38,7 @@ The same definitions as ``tracker.info_requests.queries`` (tests compare the two
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +49,7 @@ from tracker.models import (
     Country,
     FollowUpCount,
 )
+from tracker.sql_medians import medians_of_counts
 
 #: ``until`` of a request never delivered: after every day.
 NEVER = 10_000_000
@@ -65,6 +69,16 @@ def day_of(number: int) -> date:
 #: 0 (year, country) or "*" (tier), so a centre-wide median reads a few hundred rows, not one per cohort and day.
 DAYS_GRAINS = (("days_by_tier", "tier"), ("days_by_year", "visit_year"), ("days_by_country", "country_id"))
 GRAIN_CONSTANTS: dict[str, Any] = {"visit_year": 0, "country_id": 0, "tier": "*"}
+
+
+#: How many days a band of the days histograms spans (``band_measure``): a median reads the band totals, then the
+#: days of the band that holds the middle, not every day of every group.
+DAYS_BAND = 10
+
+
+def band_measure(measure: str) -> str:
+    """The banded histogram of the days histogram ``measure`` (its ``day`` is the days // ``DAYS_BAND``)."""
+    return f"{measure}_band"
 
 
 def days_measure(kept: set[str]) -> str:
@@ -91,10 +105,11 @@ def counted(measure: str, *criteria: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.measure == measure, *criteria), 0)
 
 
-def days_histogram(kept: set[str], *columns: ColumnElement[Any]) -> Select[Any]:
+def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = False) -> Select[Any]:
     """(columns..., days to delivery, how many) of the summary's coarsest histogram that keeps the cohort columns
     ``kept`` (see ``days_measure``), joined with the cohorts' ``Country``, for
-    ``tracker.sql_medians.medians_of_counts``; the caller adds its scope."""
+    ``tracker.sql_medians.medians_of_counts``; the caller adds its scope. ``banded``: its bands' totals (the day is
+    the band)."""
     measure = days_measure(kept)
     # A coarse histogram's other cohort columns are constants: said so, the rows come in index order, unsorted.
     kept_column = dict(DAYS_GRAINS).get(measure)
@@ -105,9 +120,15 @@ def days_histogram(kept: set[str], *columns: ColumnElement[Any]) -> Select[Any]:
         select(*columns, FollowUpCount.day, func.sum(FollowUpCount.count))
         .select_from(FollowUpCount)
         .outerjoin(Country, Country.id == FollowUpCount.country_id)
-        .where(FollowUpCount.measure == measure, *constants)
+        .where(FollowUpCount.measure == (band_measure(measure) if banded else measure), *constants)
         .group_by(*columns, FollowUpCount.day)
     )
+
+
+def days_medians(histogram: Callable[[bool], Select[Any]], *groups: ColumnElement[Any]) -> dict[Any, float]:
+    """The median days to delivery of each group of ``histogram(banded)`` (``days_histogram`` with the caller's
+    scope), whose group columns are ``groups``: see ``tracker.sql_medians.medians_of_counts``."""
+    return medians_of_counts(histogram(True), histogram(False), list(groups), FollowUpCount.day, DAYS_BAND)
 
 
 def kept_by(scope: DelegationScope) -> set[str]:

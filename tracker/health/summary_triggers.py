@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import Connection, select, text
 
 from tracker.extensions import db
-from tracker.health.summary import DAYS_GRAINS, GRAIN_CONSTANTS, NEVER
+from tracker.health.summary import DAYS_BAND, DAYS_GRAINS, GRAIN_CONSTANTS, NEVER, band_measure
 from tracker.models import OPEN_STATUSES, DelegationStatus, FollowUpCountsZone, RequestStatus
 
 #: The summary's zone; UTC until the first count (a read then counts again in the centre's zone).
@@ -79,9 +79,12 @@ _REQUEST_EVENTS: _Events = (
     ("'requests'", "0", "0", "TRUE"),
     ("'on_time'", "0", "0", "delivered_day <= due_day"),
     ("'late'", "0", "0", "delivered_day > due_day"),
-    ("'days'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL"),
-    # The same histogram by coarser cohorts, for medians over many cohorts (see DAYS_GRAINS).
-    *((f"'{measure}'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL") for measure, _ in DAYS_GRAINS),
+    # The histogram by cohort and by coarser cohorts, for medians over many cohorts (see DAYS_GRAINS), each also by
+    # bands of days (integer division on both databases).
+    *((f"'{name}'", days, "0", "delivered_day IS NOT NULL")
+      for measure in ("days", *(measure for measure, _ in DAYS_GRAINS))
+      for name, days in ((measure, "delivered_day - created_day"),
+                         (band_measure(measure), f"(delivered_day - created_day) / {DAYS_BAND}"))),
     ("'open'", "0", "0", f"status IN ({_OPEN})"),
     ("'open_due'", "due_day", "0", f"status IN ({_OPEN})"),
     ("'overdue'", "overdue_from", f"coalesce(delivered_day, {NEVER})",
@@ -129,7 +132,7 @@ class _Rows:
 
 def _events(rows: _Rows, source: str) -> list[str]:
     """One SELECT per measure of ``rows`` read from ``source`` (a derived table or a CTE's name)."""
-    grains = {f"'{measure}'": column for measure, column in DAYS_GRAINS}
+    grains = {f"'{name}'": column for measure, column in DAYS_GRAINS for name in (measure, band_measure(measure))}
     selects = []
     for measure, day, until, condition in rows.events:
         kept = grains.get(measure)

@@ -18,6 +18,9 @@ class FollowUpCount(Base):
     __table_args__ = (
         sa.Index("ix_follow_up_counts_measure_day", "measure", "day"),
         sa.Index("ix_follow_up_counts_measure_until", "measure", "until"),
+        # The key and the count: the pages' sums read the index alone, in key order (the rows lie where the
+        # triggers added them, scattered over the table).
+        sa.Index("ix_follow_up_counts_counted", "measure", "visit_year", "country_id", "tier", "day", "until", "count"),
     )
 
     measure: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
