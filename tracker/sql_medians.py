@@ -3,7 +3,8 @@
 The follow-up summary keeps how many requests took each number of days, not the requests, and the same counts by
 bands of values. A group's median is read off the running count, as the value at the middle position (odd count)
 or the mean of the two middle ones: the band totals (one query) say which band holds the middle and how many come
-before it, then only those bands' values are read (another), not every value of every group. Reading the middle in
+before it, then only the values of the bands that hold the groups' middles are read (another, one range of values:
+the middles lie close together), not every value of every group. Reading the middle in
 Python rather than with window functions keeps it to one pass over a few rows per group, which SQLite's window
 functions took several times longer to sort and number.
 """
@@ -11,11 +12,10 @@ functions took several times longer to sort and number.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select
 
 from tracker.extensions import db
 
@@ -30,27 +30,26 @@ class _Middle:
     high: int
 
 
-def medians_of_counts(bands: Select[Any], histogram: Select[Any], groups: Sequence[ColumnElement[Any]],
-                      value: ColumnElement[Any], band_width: int) -> dict[Any, float]:
-    """The median for each group of ``histogram``, whose rows are (group columns ``groups``..., ``value``, how
-    many); ``bands`` has the same rows with the value's band (value / ``band_width``, as SQL divides integers:
-    towards zero) for the value.
+def medians_of_counts(bands: Select[Any], histogram: Select[Any], value: ColumnElement[Any],
+                      band_width: int) -> dict[Any, float]:
+    """The median for each group of ``histogram``, whose rows are (group columns..., ``value``, how many);
+    ``bands`` has the same rows with the value's band (value / ``band_width``, as SQL divides integers: towards
+    zero) for the value.
 
     Keys are the group's value (one group column), a tuple (several), or ``()`` for the whole selection (none).
     Rows whose value is NULL are left out; a group counting nothing has no key.
     """
     middles = {key: _middle(counts, band_width) for key, counts in _counted(bands).items()}
-    if not middles:
-        return {}
-    wanted = or_(*(
-        and_(*(column == part for column, part in zip(groups, _parts(key))), value.between(middle.low, middle.high))
-        for key, middle in middles.items()
-    ))  # fmt: skip
-    return {
-        key: _median(sorted(counts), middles[key])
-        for key, counts in _counted(histogram.where(wanted)).items()
-        if key in middles
-    }
+    # The middles lie close together (a few bands of every group): one range of values, each group's kept apart.
+    # Read even when there is none (an empty range), so that a page runs the same queries whatever its data.
+    low = min((middle.low for middle in middles.values()), default=0)
+    high = max((middle.high for middle in middles.values()), default=-1)
+    found = {}
+    for key, counts in _counted(histogram.where(value.between(low, high))).items():
+        middle = middles.get(key)
+        if middle is not None:
+            found[key] = _median(sorted(pair for pair in counts if middle.low <= pair[0] <= middle.high), middle)
+    return found
 
 
 def _counted(histogram: Select[Any]) -> dict[Any, list[tuple[Any, int]]]:
@@ -59,10 +58,6 @@ def _counted(histogram: Select[Any]) -> dict[Any, list[tuple[Any, int]]]:
         if value is not None and number:
             counted[group[0] if len(group) == 1 else tuple(group)].append((value, number))
     return counted
-
-
-def _parts(key: Any) -> tuple[Any, ...]:
-    return key if isinstance(key, tuple) else (key,)
 
 
 def _positions(total: int) -> list[int]:

@@ -1,11 +1,12 @@
-"""The follow-up summary for the aggregate pages at national scale: its days-to-delivery histograms also by bands of
-days (``days_band``, ``days_by_tier_band``...; a median reads the band totals, then the days of the band with the
-middle), and an index of the key with the count, so that the pages' sums read the index alone.
+"""The follow-up summary for the aggregate pages at national scale: every measure but the overdue spans and the
+last contacts also by coarser cohorts (by tier, year or country alone: ``on_time_by_tier``...; only the days
+histogram was), the days histogram also by bands of days (``days_band``: a median reads the band totals, then the
+days of the band with the middle), and indexes that hold the key and the count, so that the pages' sums read an
+index alone. And a delegation's requests and needs by date, for a country page's latest.
 
-The triggers are made again by tracker.health.summary_triggers (now with the band measures); the bands of the
-existing histograms are summed from them, not counted from the requests again: a few seconds on a million requests.
-Downgrading drops the index and the bands; the triggers stay as this revision made them (the older code reads no
-band, and the band rows they keep are only extra rows).
+The triggers are made again by tracker.health.summary_triggers; the new rows are summed from the cohorts' rows, not
+counted from the requests again: seconds on a million requests. Downgrading puts the former indexes back and leaves
+the rows and triggers (the older code reads only rows they keep as before).
 
 Revision ID: i2a4c6e8f0b1
 Revises: h4e6a8c0d2f1
@@ -14,8 +15,9 @@ Create Date: 2026-11-24 04:00:00.000000
 """
 from alembic import op
 
-from tracker.health.summary import DAYS_BAND, DAYS_GRAINS, band_measure
+from tracker.health.summary import DAYS_BAND, GRAIN_CONSTANTS, GRAINS
 from tracker.health.summary_triggers import create_triggers, drop_triggers
+from tracker.models import NeedCategory
 
 # revision identifiers, used by Alembic.
 revision = 'i2a4c6e8f0b1'
@@ -23,33 +25,69 @@ down_revision = 'h4e6a8c0d2f1'
 branch_labels = None
 depends_on = None
 
-#: The days histograms, each with its band measure.
-DAYS_MEASURES = ('days', *(measure for measure, _ in DAYS_GRAINS))
-COLUMNS = ['measure', 'visit_year', 'country_id', 'tier', 'day', 'until', 'count']
+#: The measures kept by coarser cohorts too.
+GRAINED = ('requests', 'on_time', 'late', 'days', 'days_band', 'open', 'open_due', 'delegations', 'active',
+           'active_ended', 'active_quiet', *(f'need:{category.value}' for category in NeedCategory))
+#: (name, columns) of the indexes this revision adds, and of those it replaces.
+INDEXES = (
+    ('ix_follow_up_counts_counted', ['measure', 'visit_year', 'country_id', 'tier', 'day', 'until', 'count']),
+    ('ix_follow_up_counts_by_day', ['measure', 'day', 'visit_year', 'country_id', 'tier', 'count']),
+    ('ix_follow_up_counts_by_until', ['measure', 'until', 'day', 'visit_year', 'country_id', 'tier', 'count']),
+)
+#: (name, table, columns) of the indexes of a delegation's rows by date.
+BY_DATE = (
+    ('ix_information_requests_delegation_created', 'information_requests', ['delegation_id', 'created_at', 'id']),
+    ('ix_stated_needs_delegation_created', 'stated_needs', ['delegation_id', 'created_at', 'id']),
+)
+REPLACED = (
+    ('ix_follow_up_counts_measure_day', ['measure', 'day']),
+    ('ix_follow_up_counts_measure_until', ['measure', 'until']),
+)
 
 
-def _delete_bands() -> None:
-    bands = ', '.join(f"'{band_measure(measure)}'" for measure in DAYS_MEASURES)
-    op.execute(f'DELETE FROM follow_up_counts WHERE measure IN ({bands})')
+def _quoted(names) -> str:
+    return ', '.join(f"'{name}'" for name in names)
 
 
 def upgrade():
     connection = op.get_bind()
     drop_triggers(connection)
-    _delete_bands()  # a database made from scratch counted them already, in the summary's first revision
-    for measure in DAYS_MEASURES:
+    # A database made from scratch counted them already (the summary's first revision counts as the code does now).
+    coarser = [f'{measure}{suffix}' for measure in GRAINED for suffix, _ in GRAINS]
+    op.execute(f"DELETE FROM follow_up_counts WHERE measure IN ({_quoted(['days_band', *coarser])})")
+    op.execute(
+        'INSERT INTO follow_up_counts (measure, visit_year, country_id, tier, day, until, count) '
+        f"SELECT 'days_band', visit_year, country_id, tier, day / {DAYS_BAND}, until, sum(count) "
+        "FROM follow_up_counts WHERE measure = 'days' "
+        f'GROUP BY visit_year, country_id, tier, day / {DAYS_BAND}, until HAVING sum(count) <> 0'
+    )
+    for suffix, kept in GRAINS:
+        columns = ', '.join(name if name == kept else f'{value!r}' for name, value in GRAIN_CONSTANTS.items())
         op.execute(
             'INSERT INTO follow_up_counts (measure, visit_year, country_id, tier, day, until, count) '
-            f"SELECT '{band_measure(measure)}', visit_year, country_id, tier, day / {DAYS_BAND}, until, sum(count) "
-            f"FROM follow_up_counts WHERE measure = '{measure}' "
-            f'GROUP BY visit_year, country_id, tier, day / {DAYS_BAND}, until HAVING sum(count) <> 0'
+            f"SELECT measure || '{suffix}', {columns}, day, until, sum(count) FROM follow_up_counts "
+            f'WHERE measure IN ({_quoted(GRAINED)}) GROUP BY measure, {kept}, day, until HAVING sum(count) <> 0'
         )
     create_triggers(connection)
-    op.create_index('ix_follow_up_counts_counted', 'follow_up_counts', COLUMNS, unique=False)
-    op.execute('ANALYZE follow_up_counts')
+    for name, _ in REPLACED:
+        op.drop_index(name, table_name='follow_up_counts')
+    for name, columns in INDEXES:
+        op.create_index(name, 'follow_up_counts', columns, unique=False)
+    for name, table, columns in BY_DATE:
+        op.create_index(name, table, columns, unique=False)
+    _analyze()
+
+
+def _analyze() -> None:
+    for table in ('follow_up_counts', *(table for _, table, _ in BY_DATE)):
+        op.execute(f'ANALYZE {table}')
 
 
 def downgrade():
-    op.drop_index('ix_follow_up_counts_counted', table_name='follow_up_counts')
-    _delete_bands()
-    op.execute('ANALYZE follow_up_counts')
+    for name, table, _ in reversed(BY_DATE):
+        op.drop_index(name, table_name=table)
+    for name, _ in reversed(INDEXES):
+        op.drop_index(name, table_name='follow_up_counts')
+    for name, columns in REPLACED:
+        op.create_index(name, 'follow_up_counts', columns, unique=False)
+    _analyze()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from tracker.countries.services import report_year_for
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.health.summary import cohort_criteria, counted, day_of, days_histogram, days_medians
+from tracker.health.summary import Grain, cohort_criteria, counted, day_of, days_histogram, days_medians, grain
 from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, NeedCategory, Region, Tier, TierPlacement
 
@@ -72,14 +72,14 @@ def compare(scope: Scope) -> Comparison:
     ensure_counted()
     report_year = report_year_for(scope.year)
     criteria = _criteria(scope, report_year)
-    rows = {row.country_id: row for row in _countries(criteria, report_year)}
-    _add_requests_and_needs(rows, criteria, report_year)
     kept = {"country_id", *({"visit_year"} if scope.year is not None else ())}
+    by_country = grain(kept)
+    rows = {row.country_id: row for row in _countries(criteria, report_year, by_country)}
+    _add_requests_and_needs(rows, criteria, report_year, by_country)
     for country_id, median in days_medians(
         lambda banded: days_histogram(kept, FollowUpCount.country_id, banded=banded)
         .outerjoin(TierPlacement, _placement_in(report_year))
-        .where(*criteria),
-        FollowUpCount.country_id,
+        .where(*criteria)
     ).items():
         if country_id in rows:
             rows[country_id].median_days = median
@@ -136,11 +136,11 @@ def _cohort_last_contact() -> Any:
     )
 
 
-def _countries(criteria: list[ColumnElement[bool]], report_year: int | None) -> list[CountryFigures]:
+def _countries(criteria: list[ColumnElement[bool]], report_year: int | None, by_country: Grain) -> list[CountryFigures]:
     columns = (Country.id, Country.iso3, Country.name, Country.region, TierPlacement.tier)
     query = (
         _in_scope(criteria, report_year, *columns, func.sum(FollowUpCount.count))
-        .where(FollowUpCount.measure == "delegations")
+        .where(FollowUpCount.measure == by_country.measure("delegations"), *by_country.constants)
         .group_by(*columns)
         .having(func.sum(FollowUpCount.count) > 0)
     )
@@ -148,12 +148,12 @@ def _countries(criteria: list[ColumnElement[bool]], report_year: int | None) -> 
 
 
 def _add_requests_and_needs(rows: dict[int, CountryFigures], criteria: list[ColumnElement[bool]],
-                            report_year: int | None) -> None:
+                            report_year: int | None, by_country: Grain) -> None:
     needs = [f"need:{category.value}" for category in NeedCategory]
-    measures = ("requests", "on_time", "late", *needs)
+    measures = [by_country.measure(measure) for measure in ("requests", "on_time", "late", *needs)]
     for country_id, logged, on_time, late, *per_category in db.session.execute(
         _in_scope(criteria, report_year, FollowUpCount.country_id, *(counted(measure) for measure in measures))
-        .where(FollowUpCount.measure.in_(measures))
+        .where(FollowUpCount.measure.in_(measures), *by_country.constants)
         .group_by(FollowUpCount.country_id)
     ):
         if country_id in rows:
