@@ -69,7 +69,7 @@ def from_scratch(zone: str) -> Counter[tuple]:
     def count(measure: str, delegation_id: int, day: int = 0, until: int = 0) -> None:
         year, country_id, tier = cohort(delegation_id)
         counts[(measure, year, country_id, tier, day, until)] += 1
-        if measure not in ("overdue", "last_contact"):  # the others by coarser cohorts too
+        if measure != "overdue":  # the others by coarser cohorts too
             for suffix, key in (("_by_tier", (0, 0, tier)), ("_by_year", (year, 0, "*")),
                                 ("_by_country", (0, country_id, "*"))):
                 counts[(measure + suffix, *key, day, until)] += 1

@@ -1,5 +1,5 @@
-"""The follow-up summary for the aggregate pages at national scale: every measure but the overdue spans and the
-last contacts also by coarser cohorts (by tier, year or country alone: ``on_time_by_tier``...; only the days
+"""The follow-up summary for the aggregate pages at national scale: every measure but the overdue spans also by
+coarser cohorts (by tier, year or country alone: ``on_time_by_tier``...; only the days
 histogram was), the days histogram also by bands of days (``days_band``: a median reads the band totals, then the
 days of the band with the middle), and indexes that hold the key and the count, so that the pages' sums read an
 index alone. And a delegation's requests and needs by date, for a country page's latest.
@@ -27,7 +27,7 @@ depends_on = None
 
 #: The measures kept by coarser cohorts too.
 GRAINED = ('requests', 'on_time', 'late', 'days', 'days_band', 'open', 'open_due', 'delegations', 'active',
-           'active_ended', 'active_quiet', *(f'need:{category.value}' for category in NeedCategory))
+           'active_ended', 'active_quiet', 'last_contact', *(f'need:{category.value}' for category in NeedCategory))
 #: (name, columns) of the indexes this revision adds, and of those it replaces.
 INDEXES = (
     ('ix_follow_up_counts_counted', ['measure', 'visit_year', 'country_id', 'tier', 'day', 'until', 'count']),

@@ -84,16 +84,21 @@ def compare(scope: Scope) -> Comparison:
         if country_id in rows:
             rows[country_id].median_days = median
     visit_years: dict[int, set[int]] = defaultdict(set)
-    for country_id, year, contacted in db.session.execute(
+    for country_id, year in db.session.execute(
         _in_scope(criteria, report_year, FollowUpCount.country_id, FollowUpCount.visit_year)
-        .add_columns(func.max(_cohort_last_contact()))
         .where(FollowUpCount.measure == "delegations", FollowUpCount.count > 0)
         .group_by(FollowUpCount.country_id, FollowUpCount.visit_year)
     ):
         visit_years[country_id].add(year)
+    # The latest contact of each cohort of the grain (a country, when no year is chosen): an index lookup each.
+    for country_id, contacted in db.session.execute(
+        _in_scope(criteria, report_year, FollowUpCount.country_id, func.max(_cohort_last_contact(by_country)))
+        .where(FollowUpCount.measure == by_country.measure("delegations"), FollowUpCount.count > 0,
+               *by_country.constants)
+        .group_by(FollowUpCount.country_id)
+    ):  # fmt: skip
         if contacted is not None and country_id in rows:
-            latest = day_of(contacted)
-            rows[country_id].last_contact = max(filter(None, (rows[country_id].last_contact, latest)))
+            rows[country_id].last_contact = day_of(contacted)
     return Comparison(report_year, list(rows.values()), visit_years)
 
 
@@ -120,13 +125,13 @@ def _in_scope(criteria: list[ColumnElement[bool]], report_year: int | None, *col
     )
 
 
-def _cohort_last_contact() -> Any:
-    """The latest contact with a delegation of the cohort (an index lookup per cohort)."""
+def _cohort_last_contact(by_country: Grain) -> Any:
+    """The latest contact with a delegation of the cohort (of the grain ``by_country``): an index lookup per cohort."""
     contact = aliased(FollowUpCount)
     return (
         select(func.max(contact.day))
         .where(
-            contact.measure == "last_contact",
+            contact.measure == by_country.measure("last_contact"),
             contact.visit_year == FollowUpCount.visit_year,
             contact.country_id == FollowUpCount.country_id,
             contact.tier == FollowUpCount.tier,

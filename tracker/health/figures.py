@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
@@ -160,8 +160,9 @@ def _add_counts(groups: _Groups, cohorts: _Cohorts, day: date) -> None:
     (another)."""
     today, quiet_from = day_number(day), day_number(day - timedelta(days=QUIET_DAYS))
     measures = ("delegations", "on_time", "late", "open", "active")
+    # Their day is 0: said so, SQLite reads them by measure and day rather than skipping through every year.
     for *keys, delegations, on_time, late, open_now, active in db.session.execute(
-        cohorts.counted(*measures).where(cohorts.measures(*measures))
+        cohorts.counted(*measures).where(cohorts.measures(*measures), FollowUpCount.day == 0)
     ):
         if delegations:
             figures = groups.of(keys)
@@ -206,6 +207,13 @@ def trend_days(day: date) -> list[date]:
     return [*reversed(ends), day]
 
 
+def _overdue_on(number: int) -> ColumnElement[Any]:
+    """How many of the overdue spans a query reads are open on the day ``number`` (not ``counted``: the query reads
+    only overdue spans, and saying so again in each sum took SQLite four times as long)."""
+    overdue = func.sum(FollowUpCount.count).filter(FollowUpCount.day <= number, FollowUpCount.until > number)
+    return func.coalesce(overdue, 0)
+
+
 def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
     """Overdue requests in ``scope`` at each of ``trend_days(day)``, in one query: the requests overdue from a day
     on or before it until a day after it (only those overdue until after the first day are read)."""
@@ -213,7 +221,7 @@ def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
     days = trend_days(day)
     numbers = [day_number(d) for d in days]
     query = (
-        select(*(counted("overdue", FollowUpCount.day <= number, FollowUpCount.until > number) for number in numbers))
+        select(*(_overdue_on(number) for number in numbers))
         .select_from(FollowUpCount)
         .where(FollowUpCount.measure == "overdue", FollowUpCount.until > numbers[0], *cohort_criteria(scope))
     )

@@ -26,7 +26,7 @@ last_contact    last contact                          delegations contacted (a c
 need:<category> 0                                     stated needs
 =============== ===================================== =====================================================
 
-Every measure but ``overdue`` and ``last_contact`` is also kept by coarser cohorts (``GRAINS``):
+Every measure but ``overdue`` is also kept by coarser cohorts (``GRAINS``):
 ``on_time_by_tier`` counts by tier alone, its year and country 0; ``days_band_by_country`` by country alone...
 
 Days "by the centre's calendar" (deliveries, logging) are local dates in the zone kept in

@@ -93,7 +93,7 @@ _DELEGATION_EVENTS: _Events = (
     ("'active'", "0", "0", f"status = {_ACTIVE}", True),
     ("'active_ended'", "ends_day", "0", f"status = {_ACTIVE}", True),
     ("'active_quiet'", "coalesce(last_contact_day, ends_day)", "0", f"status = {_ACTIVE}", True),
-    ("'last_contact'", "last_contact_day", "0", "last_contact_day IS NOT NULL", False),
+    ("'last_contact'", "last_contact_day", "0", "last_contact_day IS NOT NULL", True),
 )
 _NEED_EVENTS: _Events = (("'need:' || category", "0", "0", "TRUE", True),)
 
