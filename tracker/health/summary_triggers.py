@@ -127,22 +127,31 @@ class _Rows:
     sign: int
 
 
-def _coarser_cohort(kept: str) -> str:
-    """The cohort columns of a grain that keeps the column ``kept``: the others are constants."""
-    return ", ".join(name if name == kept else f"{_ALL[name]} AS {name}" for name in _ALL)
+#: The cohorts and the grains as rows (their measure's suffix, the cohort column each keeps; "" keeps all): a measure
+#: kept by grains reads its rows once and writes them once per grain (on SQLite, whose triggers have no CTE, a SELECT
+#: per grain worked out every row's days again, local dates through a Python function).
+_GRAIN_ROWS = "(" + " UNION ALL ".join(
+    f"SELECT '{suffix}' AS suffix, '{kept}' AS kept" for suffix, kept in (("", ""), *GRAINS)
+) + ") AS grain"  # fmt: skip
+
+
+def _grained_cohort() -> str:
+    """The cohort columns as a grain row keeps them: the others are the grain's constants."""
+    return ", ".join(f"CASE WHEN grain.kept IN ('', '{name}') THEN {name} ELSE {_ALL[name]} END AS {name}"
+                     for name in _ALL)  # fmt: skip
 
 
 def _events(rows: _Rows, source: str) -> list[str]:
-    """One SELECT per measure of ``rows`` read from ``source`` (a derived table or a CTE's name), and per grain of
-    the measures kept by coarser cohorts (``GRAINS``)."""
-    cohort = ", ".join(_ALL)
+    """One SELECT per measure of ``rows`` read from ``source`` (a derived table or a CTE's name), with a row per
+    grain of the measures kept by coarser cohorts (``GRAINS``)."""
     selects = []
     for measure, day, until, condition, grained in rows.events:
-        kinds = [("", cohort)]
+        cohort, read = ", ".join(_ALL), source
         if grained:
-            kinds += [(f" || '{suffix}'", _coarser_cohort(kept)) for suffix, kept in GRAINS]
-        selects += [f"SELECT {measure}{suffix} AS measure, {columns}, {day} AS day, {until} AS until, {rows.sign} AS n "
-                    f"FROM {source} WHERE {condition}" for suffix, columns in kinds]  # fmt: skip
+            measure, cohort = f"{measure} || grain.suffix", _grained_cohort()
+            read = f"{source} CROSS JOIN {_GRAIN_ROWS}"
+        selects.append(f"SELECT {measure} AS measure, {cohort}, {day} AS day, {until} AS until, {rows.sign} AS n "
+                       f"FROM {read} WHERE {condition}")
     return selects
 
 
