@@ -18,7 +18,7 @@ from tracker.clock import today
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health, trend_days
-from tracker.health.summary import NEVER, day_number
+from tracker.health.summary import DAYS_BAND, NEVER, day_number
 from tracker.health.summary_triggers import count_everything, count_last_contacts, ensure_counted
 from tracker.info_requests.queries import CALLED_OFF, delivered_late, delivered_on_time, overdue, overdue_on
 from tracker.models import (
@@ -67,7 +67,12 @@ def from_scratch(zone: str) -> Counter[tuple]:
     counts: Counter[tuple] = Counter()
 
     def count(measure: str, delegation_id: int, day: int = 0, until: int = 0) -> None:
-        counts[(measure, *cohort(delegation_id), day, until)] += 1
+        year, country_id, tier = cohort(delegation_id)
+        counts[(measure, year, country_id, tier, day, until)] += 1
+        if measure != "overdue":  # the others by coarser cohorts too
+            for suffix, key in (("_by_tier", (0, 0, tier)), ("_by_year", (year, 0, "*")),
+                                ("_by_country", (0, country_id, "*"))):
+                counts[(measure + suffix, *key, day, until)] += 1
 
     for delegation in delegations.values():
         count("delegations", delegation.id)
@@ -88,10 +93,7 @@ def from_scratch(zone: str) -> Counter[tuple]:
             count("on_time" if delivered_on <= request.due_on else "late", request.delegation_id)
             days = (delivered_on - created_on).days
             count("days", request.delegation_id, days)
-            year, country_id, tier = cohort(request.delegation_id)
-            for measure, key in (("days_by_tier", (0, 0, tier)), ("days_by_year", (year, 0, "*")),
-                                 ("days_by_country", (0, country_id, "*"))):
-                counts[(measure, *key, days, 0)] += 1
+            count("days_band", request.delegation_id, int(days / DAYS_BAND))  # as SQL divides: towards zero
         if request.status.is_open:
             count("open", request.delegation_id)
             count("open_due", request.delegation_id, day_number(request.due_on))

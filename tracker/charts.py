@@ -13,6 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from markupsafe import Markup, escape
+
 from tracker.models import Tier
 
 #: The Okabe–Ito palette: dark enough for black text, light enough for a dark outline.
@@ -118,7 +120,6 @@ def history_chart(placements: dict[int, Tier], first_year: int, last_year: int, 
 @dataclass(frozen=True)
 class Cell:
     x: float
-    y: float
     year: int
     tier: Tier | None
     visited: bool
@@ -143,7 +144,13 @@ class GridRow:
 
 @dataclass
 class TierGrid:
-    """Several countries' tiers year by year: a row per country, a cell per report year."""
+    """Several countries' tiers year by year: a row per country, a cell per report year.
+
+    Its cells' markup is written here (``cells_svg``, ``table_rows``) rather than in the template: the
+    comparison of every hosted country has thousands of cells, which Jinja took a quarter of a second to write
+    one expression at a time. Each row is a group placed at its height; a cell is its rectangle, with the tooltip
+    saying what it shows, and its code (the stylesheet centres the codes and lets the pointer through them).
+    """
 
     width: float
     height: float
@@ -152,6 +159,41 @@ class TierGrid:
     label_width: float
     years: list[Mark]
     rows: list[GridRow]
+
+    def cells_svg(self) -> Markup:
+        width, height = _number(self.cell_width - 2), _number(self.cell_height - 2)
+        middle = _number(self.cell_height / 2 - 1)
+        parts = []
+        for row in self.rows:
+            name = escape(row.name)
+            parts.append(f'<g transform="translate(0 {_number(row.y + 1)})">')
+            for cell in row.cells:
+                label = cell.tier.label if cell.tier else "no data"
+                outline, visited = (' class="visited"', "; a delegation visited") if cell.visited else ("", "")
+                parts.append(
+                    f'<rect x="{_number(cell.x + 1)}" width="{width}" height="{height}" fill="{cell.colour}"'
+                    f"{outline}><title>{name}, {cell.year}: {label}{visited}</title></rect>"
+                )
+                if cell.tier:
+                    parts.append(f'<text x="{_number(cell.x + self.cell_width / 2)}" y="{middle}">{cell.code}</text>')
+            parts.append("</g>")
+        return Markup("".join(parts))
+
+    def table_rows(self) -> Markup:
+        """The grid as table rows: a row per country, its code in each report year ("–" when none), "*" where
+        a delegation visited."""
+        visited = '<span class="visually-hidden"> (visited)</span>*'
+        return Markup("".join(
+            f'<tr><th scope="row">{escape(row.name)}</th>'
+            + "".join(f"<td>{cell.code or '–'}{visited if cell.visited else ''}</td>" for cell in row.cells)
+            + "</tr>"
+            for row in self.rows
+        ))  # fmt: skip
+
+
+def _number(value: float) -> str:
+    """A coordinate as short as it is exact: 141 rather than 141.0."""
+    return f"{value:g}"
 
 
 def tier_grid(histories: list[tuple[str, dict[int, Tier], set[int]]], first_year: int, last_year: int) -> TierGrid:
@@ -164,8 +206,7 @@ def tier_grid(histories: list[tuple[str, dict[int, Tier], set[int]]], first_year
     for index, (name, placements, visited) in enumerate(histories):
         row = GridRow(name, shortened(name, label_width - 16), header + index * cell_height)
         for column, year in enumerate(years):
-            x = label_width + column * cell_width
-            row.cells.append(Cell(x, row.y, year, placements.get(year), year in visited))
+            row.cells.append(Cell(label_width + column * cell_width, year, placements.get(year), year in visited))
         rows.append(row)
     marks = [
         Mark(label_width + column * cell_width + cell_width / 2, header - 8, str(year))

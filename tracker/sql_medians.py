@@ -1,44 +1,98 @@
 """Medians per group from counted values (a histogram), the same on SQLite and PostgreSQL.
 
-The follow-up summary keeps how many requests took each number of days, not the requests: the database sums the
-counts per group and value (one query), and a group's median is read off the running count, as the value at the
-middle position (odd count) or the mean of the two middle ones. Reading the middle in Python rather than with
-window functions keeps it to one pass over a few thousand rows, which SQLite's window functions took several
-times longer to sort and number.
+The follow-up summary keeps how many requests took each number of days, not the requests, and the same counts by
+bands of values. A group's median is read off the running count, as the value at the middle position (odd count)
+or the mean of the two middle ones: the band totals (one query) say which band holds the middle and how many come
+before it, then only the values of the bands that hold the groups' middles are read (another, one range of values:
+the middles lie close together), not every value of every group. Reading the middle in
+Python rather than with window functions keeps it to one pass over a few rows per group, which SQLite's window
+functions took several times longer to sort and number.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 
 from tracker.extensions import db
 
 
-def medians_of_counts(histogram: Select[Any]) -> dict[Any, float]:
-    """The median for each group of ``histogram``, whose rows are (group columns..., value, how many).
+@dataclass(frozen=True)
+class _Middle:
+    """Where a group's middle lies: the values ``low`` to ``high`` hold it, ``before`` counted below them."""
+
+    total: int
+    before: int
+    low: int
+    high: int
+
+
+def medians_of_counts(bands: Select[Any], histogram: Select[Any], value: ColumnElement[Any],
+                      band_width: int) -> dict[Any, float]:
+    """The median for each group of ``histogram``, whose rows are (group columns..., ``value``, how many);
+    ``bands`` has the same rows with the value's band (value / ``band_width``, as SQL divides integers: towards
+    zero) for the value.
 
     Keys are the group's value (one group column), a tuple (several), or ``()`` for the whole selection (none).
     Rows whose value is NULL are left out; a group counting nothing has no key.
     """
+    middles = {key: _middle(counts, band_width) for key, counts in _counted(bands).items()}
+    # The middles lie close together (a few bands of every group): one range of values, each group's kept apart.
+    # Read even when there is none (an empty range), so that a page runs the same queries whatever its data.
+    low = min((middle.low for middle in middles.values()), default=0)
+    high = max((middle.high for middle in middles.values()), default=-1)
+    found = {}
+    for key, counts in _counted(histogram.where(value.between(low, high))).items():
+        middle = middles.get(key)
+        if middle is not None:
+            found[key] = _median(sorted(pair for pair in counts if middle.low <= pair[0] <= middle.high), middle)
+    return found
+
+
+def _counted(histogram: Select[Any]) -> dict[Any, list[tuple[Any, int]]]:
     counted: dict[Any, list[tuple[Any, int]]] = defaultdict(list)
     for *group, value, number in db.session.execute(histogram):
         if value is not None and number:
             counted[group[0] if len(group) == 1 else tuple(group)].append((value, number))
-    return {key: _median(sorted(values)) for key, values in counted.items()}
+    return counted
 
 
-def _median(values: list[tuple[Any, int]]) -> float:
-    """The median of sorted (value, how many) pairs: the values at positions (total + 1) // 2 and (total + 2) // 2."""
-    total = sum(number for _, number in values)
-    positions = [(total + 1) // 2, (total + 2) // 2]
-    middle: list[Any] = []
+def _positions(total: int) -> list[int]:
+    """The middle positions of ``total`` values counted from 1: one (odd total) or two (even)."""
+    return [(total + 1) // 2, (total + 2) // 2]
+
+
+def _middle(bands: list[tuple[int, int]], width: int) -> _Middle:
+    """The bands that hold a group's middle, from (band, how many) pairs, as the values they span."""
+    bands.sort()
+    total = sum(number for _, number in bands)
+    first, last = _positions(total)
+    upto, before, low, high = 0, 0, None, None
+    for band, number in bands:
+        if low is None and upto + number >= first:
+            low, before = band, upto
+        if upto + number >= last:
+            high = band
+            break
+        upto += number
+    assert low is not None and high is not None
+    # A band n spans the values that SQL's integer division takes to n: n * width up to n * width + width - 1,
+    # and band 0 also -width + 1 to -1 (division goes towards zero).
+    return _Middle(total, before, low * width - (width - 1 if low <= 0 else 0),
+                   high * width + (width - 1 if high >= 0 else 0))
+
+
+def _median(values: list[tuple[Any, int]], middle: _Middle) -> float:
+    """The median of sorted (value, how many) pairs that hold the middle, ``middle.before`` values counted below."""
+    positions = [position - middle.before for position in _positions(middle.total)]
+    found: list[Any] = []
     upto = 0
     for value, number in values:
         upto += number
         while positions and positions[0] <= upto:
-            middle.append(value)
+            found.append(value)
             positions.pop(0)
-    return float(sum(middle)) / len(middle)
+    return float(sum(found)) / len(found)

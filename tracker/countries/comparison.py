@@ -20,10 +20,9 @@ from sqlalchemy.orm import aliased
 from tracker.countries.services import report_year_for
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.health.summary import cohort_criteria, counted, day_of, days_histogram
+from tracker.health.summary import Grain, cohort_criteria, counted, day_of, days_histogram, days_medians, grain
 from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, NeedCategory, Region, Tier, TierPlacement
-from tracker.sql_medians import medians_of_counts
 
 
 @dataclass(frozen=True)
@@ -73,26 +72,33 @@ def compare(scope: Scope) -> Comparison:
     ensure_counted()
     report_year = report_year_for(scope.year)
     criteria = _criteria(scope, report_year)
-    rows = {row.country_id: row for row in _countries(criteria, report_year)}
-    _add_requests_and_needs(rows, criteria, report_year)
-    for country_id, median in medians_of_counts(
-        days_histogram({"country_id", *({"visit_year"} if scope.year is not None else ())}, FollowUpCount.country_id)
+    kept = {"country_id", *({"visit_year"} if scope.year is not None else ())}
+    by_country = grain(kept)
+    rows = {row.country_id: row for row in _countries(criteria, report_year, by_country)}
+    _add_requests_and_needs(rows, criteria, report_year, by_country)
+    for country_id, median in days_medians(
+        lambda banded: days_histogram(kept, FollowUpCount.country_id, banded=banded)
         .outerjoin(TierPlacement, _placement_in(report_year))
         .where(*criteria)
     ).items():
         if country_id in rows:
             rows[country_id].median_days = median
     visit_years: dict[int, set[int]] = defaultdict(set)
-    for country_id, year, contacted in db.session.execute(
+    for country_id, year in db.session.execute(
         _in_scope(criteria, report_year, FollowUpCount.country_id, FollowUpCount.visit_year)
-        .add_columns(func.max(_cohort_last_contact()))
         .where(FollowUpCount.measure == "delegations", FollowUpCount.count > 0)
         .group_by(FollowUpCount.country_id, FollowUpCount.visit_year)
     ):
         visit_years[country_id].add(year)
+    # The latest contact of each cohort of the grain (a country, when no year is chosen): an index lookup each.
+    for country_id, contacted in db.session.execute(
+        _in_scope(criteria, report_year, FollowUpCount.country_id, func.max(_cohort_last_contact(by_country)))
+        .where(FollowUpCount.measure == by_country.measure("delegations"), FollowUpCount.count > 0,
+               *by_country.constants)
+        .group_by(FollowUpCount.country_id)
+    ):  # fmt: skip
         if contacted is not None and country_id in rows:
-            latest = day_of(contacted)
-            rows[country_id].last_contact = max(filter(None, (rows[country_id].last_contact, latest)))
+            rows[country_id].last_contact = day_of(contacted)
     return Comparison(report_year, list(rows.values()), visit_years)
 
 
@@ -119,13 +125,13 @@ def _in_scope(criteria: list[ColumnElement[bool]], report_year: int | None, *col
     )
 
 
-def _cohort_last_contact() -> Any:
-    """The latest contact with a delegation of the cohort (an index lookup per cohort)."""
+def _cohort_last_contact(by_country: Grain) -> Any:
+    """The latest contact with a delegation of the cohort (of the grain ``by_country``): an index lookup per cohort."""
     contact = aliased(FollowUpCount)
     return (
         select(func.max(contact.day))
         .where(
-            contact.measure == "last_contact",
+            contact.measure == by_country.measure("last_contact"),
             contact.visit_year == FollowUpCount.visit_year,
             contact.country_id == FollowUpCount.country_id,
             contact.tier == FollowUpCount.tier,
@@ -135,11 +141,11 @@ def _cohort_last_contact() -> Any:
     )
 
 
-def _countries(criteria: list[ColumnElement[bool]], report_year: int | None) -> list[CountryFigures]:
+def _countries(criteria: list[ColumnElement[bool]], report_year: int | None, by_country: Grain) -> list[CountryFigures]:
     columns = (Country.id, Country.iso3, Country.name, Country.region, TierPlacement.tier)
     query = (
         _in_scope(criteria, report_year, *columns, func.sum(FollowUpCount.count))
-        .where(FollowUpCount.measure == "delegations")
+        .where(FollowUpCount.measure == by_country.measure("delegations"), *by_country.constants)
         .group_by(*columns)
         .having(func.sum(FollowUpCount.count) > 0)
     )
@@ -147,12 +153,12 @@ def _countries(criteria: list[ColumnElement[bool]], report_year: int | None) -> 
 
 
 def _add_requests_and_needs(rows: dict[int, CountryFigures], criteria: list[ColumnElement[bool]],
-                            report_year: int | None) -> None:
+                            report_year: int | None, by_country: Grain) -> None:
     needs = [f"need:{category.value}" for category in NeedCategory]
-    measures = ("requests", "on_time", "late", *needs)
+    measures = [by_country.measure(measure) for measure in ("requests", "on_time", "late", *needs)]
     for country_id, logged, on_time, late, *per_category in db.session.execute(
         _in_scope(criteria, report_year, FollowUpCount.country_id, *(counted(measure) for measure in measures))
-        .where(FollowUpCount.measure.in_(measures))
+        .where(FollowUpCount.measure.in_(measures), *by_country.constants)
         .group_by(FollowUpCount.country_id)
     ):
         if country_id in rows:

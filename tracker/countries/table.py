@@ -24,6 +24,8 @@ class Column(NamedTuple):
     short: str = ""
     #: False for a column the page shows inside another (the region, under the country's name).
     own_column: bool = True
+    #: What a cell says it is when the table is shown as cards (on a phone), when not the heading.
+    card_label: str = ""
 
 
 #: Need categories as the table's narrow column headings show them.
@@ -38,7 +40,8 @@ _SHORT_NEEDS = {
 
 def _need_column(category: NeedCategory) -> Column:
     short = _SHORT_NEEDS.get(category, category.label.split()[0])
-    return Column(f"need_{category.value}", category.label, lambda row: row.needs[category], short=short)
+    return Column(f"need_{category.value}", category.label, lambda row: row.needs[category], short=short,
+                  card_label=f"{category.label} needs")
 
 
 COLUMNS: list[Column] = [

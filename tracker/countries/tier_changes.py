@@ -77,14 +77,20 @@ def record_tier_moves(moves: Sequence[TierMove], actor: User | None) -> int:
 def recent_tier_changes(liaison_id: int, today: date, limit: int) -> list[tuple[TimelineEntry, Delegation]]:
     """Tier changes of the last ``RECENT_DAYS`` days on the delegations this person liaises with, newest first."""
     since = start_of(today - timedelta(days=RECENT_DAYS))
+    # The recent tier changes first (few, by the timeline's kind and time), then whose they are: looking among each
+    # of the person's delegations' entries took a lookup per delegation (thousands for the demo's admin).
+    recent = (
+        select(TimelineEntry.id)
+        .where(TimelineEntry.kind == TimelineKind.TIER_CHANGE, TimelineEntry.created_at >= since)
+        .cte("recent_tier_changes")
+        .prefix_with("MATERIALIZED", dialect="sqlite")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
     rows = db.session.execute(
         select(TimelineEntry, Delegation)
+        .join(recent, recent.c.id == TimelineEntry.id)
         .join(Delegation, TimelineEntry.delegation_id == Delegation.id)
-        .where(
-            Delegation.liaison_id == liaison_id,
-            TimelineEntry.kind == TimelineKind.TIER_CHANGE,
-            TimelineEntry.created_at >= since,
-        )
+        .where(Delegation.liaison_id == liaison_id)
         .options(joinedload(Delegation.country), joinedload(Delegation.visit))
         .order_by(TimelineEntry.created_at.desc(), TimelineEntry.id.desc())
         .limit(limit)

@@ -16,7 +16,7 @@ from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.charts import Links, health_charts
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health
-from tracker.health.summary import counted
+from tracker.health.summary import total
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
 from tracker.reminders.followups import first_needing_attention
 
@@ -44,7 +44,7 @@ def home() -> str:
     ).all()
     follow_ups = first_needing_attention(day, PANEL_ROWS, Delegation.liaison_id == current_user.id)
     health = follow_up_health(DelegationScope(), Dimension.TIER, day)
-    open_requests = db.session.scalar(select(counted("open")))
+    open_requests = db.session.scalar(total("open"))
     return render_template(
         "dashboard/home.html",
         overdue=overdue,

@@ -12,8 +12,8 @@ measure         day (days since 1970-01-01 or days)   counts
 =============== ===================================== =====================================================
 requests        0                                     requests
 on_time, late   0                                     delivered requests, by their delivery's local date
-days            days from logging to delivery         delivered requests (medians read the middle); also
-                                                      by coarser cohorts (``DAYS_GRAINS``: days_by_tier...)
+days            days from logging to delivery         delivered requests (medians read the middle)
+days_band       days to delivery // ``DAYS_BAND``     the same by bands of days: a median finds its band first
 open            0                                     requests still owed
 open_due        due date                              requests still owed (overdue = open − due from today)
 overdue         first day overdue; ``until`` the day  requests not called off that were overdue some day
@@ -26,6 +26,9 @@ last_contact    last contact                          delegations contacted (a c
 need:<category> 0                                     stated needs
 =============== ===================================== =====================================================
 
+Every measure but ``overdue`` is also kept by coarser cohorts (``GRAINS``):
+``on_time_by_tier`` counts by tier alone, its year and country 0; ``days_band_by_country`` by country alone...
+
 Days "by the centre's calendar" (deliveries, logging) are local dates in the zone kept in
 ``follow_up_counts_zone``; when the centre's zone is another,
 ``tracker.health.summary_triggers.ensure_counted`` counts everything again. The triggers are written there.
@@ -36,6 +39,8 @@ The same definitions as ``tracker.info_requests.queries`` (tests compare the two
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +51,7 @@ from tracker.models import (
     Country,
     FollowUpCount,
 )
+from tracker.sql_medians import medians_of_counts
 
 #: ``until`` of a request never delivered: after every day.
 NEVER = 10_000_000
@@ -61,15 +67,36 @@ def day_of(number: int) -> date:
     return EPOCH + timedelta(days=number)
 
 
-#: The days-to-delivery histogram by coarser cohorts: (measure, the cohort column it keeps). The other two are
-#: 0 (year, country) or "*" (tier), so a centre-wide median reads a few hundred rows, not one per cohort and day.
-DAYS_GRAINS = (("days_by_tier", "tier"), ("days_by_year", "visit_year"), ("days_by_country", "country_id"))
+#: Coarser cohorts ("grains"): (suffix of the measure, the one cohort column it keeps). The other two columns are
+#: ``GRAIN_CONSTANTS`` (0 for the year and country, "*" for the tier), so a centre-wide sum or median by tier, year
+#: or country reads a few rows per group, not one per cohort (thousands).
+GRAINS = (("_by_tier", "tier"), ("_by_year", "visit_year"), ("_by_country", "country_id"))
 GRAIN_CONSTANTS: dict[str, Any] = {"visit_year": 0, "country_id": 0, "tier": "*"}
+#: How many days a band of the days histograms spans (``days_band``): a median reads the band totals, then the
+#: days of the bands that hold the middles, not every day of every group.
+DAYS_BAND = 10
 
 
-def days_measure(kept: set[str]) -> str:
-    """The coarsest days histogram that keeps the cohort columns ``kept`` ("visit_year", "country_id", "tier")."""
-    return next((measure for measure, column in DAYS_GRAINS if kept <= {column}), "days")
+@dataclass(frozen=True)
+class Grain:
+    """The coarsest rows that keep the cohort columns a query reads: the measures' suffix and the constants."""
+
+    suffix: str
+    constants: tuple[ColumnElement[bool], ...]
+
+    def measure(self, measure: str) -> str:
+        return measure + self.suffix
+
+
+def grain(kept: set[str]) -> Grain:
+    """The coarsest grain that keeps the cohort columns ``kept`` ("visit_year", "country_id", "tier"); the cohorts
+    themselves (no suffix) when it takes more than one."""
+    for suffix, column in GRAINS:
+        if kept <= {column}:
+            constants = (getattr(FollowUpCount, name) == value for name, value in GRAIN_CONSTANTS.items()
+                         if name != column)  # fmt: skip
+            return Grain(suffix, tuple(constants))
+    return Grain("", ())
 
 
 def cohort_criteria(scope: DelegationScope) -> list[ColumnElement[bool]]:
@@ -91,23 +118,32 @@ def counted(measure: str, *criteria: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.measure == measure, *criteria), 0)
 
 
-def days_histogram(kept: set[str], *columns: ColumnElement[Any]) -> Select[Any]:
+def total(measure: str) -> Select[Any]:
+    """How many ``measure`` counts in all, from the coarsest grain (a row per tier)."""
+    coarsest = grain(set())
+    named = coarsest.measure(measure)
+    return select(counted(named)).where(FollowUpCount.measure == named, *coarsest.constants)
+
+
+def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = False) -> Select[Any]:
     """(columns..., days to delivery, how many) of the summary's coarsest histogram that keeps the cohort columns
-    ``kept`` (see ``days_measure``), joined with the cohorts' ``Country``, for
-    ``tracker.sql_medians.medians_of_counts``; the caller adds its scope."""
-    measure = days_measure(kept)
+    ``kept`` (see ``grain``), joined with the cohorts' ``Country``, for ``tracker.sql_medians.medians_of_counts``;
+    the caller adds its scope. ``banded``: its bands' totals (the day is the band)."""
+    coarsest = grain(kept)
     # A coarse histogram's other cohort columns are constants: said so, the rows come in index order, unsorted.
-    kept_column = dict(DAYS_GRAINS).get(measure)
-    constants = [] if kept_column is None else [
-        getattr(FollowUpCount, name) == value for name, value in GRAIN_CONSTANTS.items() if name != kept_column
-    ]
     return (
         select(*columns, FollowUpCount.day, func.sum(FollowUpCount.count))
         .select_from(FollowUpCount)
         .outerjoin(Country, Country.id == FollowUpCount.country_id)
-        .where(FollowUpCount.measure == measure, *constants)
+        .where(FollowUpCount.measure == coarsest.measure("days_band" if banded else "days"), *coarsest.constants)
         .group_by(*columns, FollowUpCount.day)
     )
+
+
+def days_medians(histogram: Callable[[bool], Select[Any]]) -> dict[Any, float]:
+    """The median days to delivery of each group of ``histogram(banded)`` (``days_histogram`` with the caller's
+    scope): see ``tracker.sql_medians.medians_of_counts``."""
+    return medians_of_counts(histogram(True), histogram(False), FollowUpCount.day, DAYS_BAND)
 
 
 def kept_by(scope: DelegationScope) -> set[str]:

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import Connection, select, text
 
 from tracker.extensions import db
-from tracker.health.summary import DAYS_GRAINS, GRAIN_CONSTANTS, NEVER
+from tracker.health.summary import DAYS_BAND, GRAIN_CONSTANTS, GRAINS, NEVER
 from tracker.models import OPEN_STATUSES, DelegationStatus, FollowUpCountsZone, RequestStatus
 
 #: The summary's zone; UTC until the first count (a read then counts again in the centre's zone).
@@ -72,30 +72,30 @@ class _Cohort:
                 f"coalesce({self.tier}, '') AS tier")
 
 
-#: Measures of rows: (measure, day, until, condition), SQL over the rows' base columns.
-_Events = tuple[tuple[str, str, str, str], ...]
-#: (measure, day, until, condition) over a request's base columns: status, due_day, created_day, delivered_day.
+#: Measures of rows: (measure, day, until, condition, also by coarser cohorts), SQL over the rows' base columns.
+_Events = tuple[tuple[str, str, str, str, bool], ...]
+#: Over a request's base columns: status, due_day, created_day, delivered_day.
 _REQUEST_EVENTS: _Events = (
-    ("'requests'", "0", "0", "TRUE"),
-    ("'on_time'", "0", "0", "delivered_day <= due_day"),
-    ("'late'", "0", "0", "delivered_day > due_day"),
-    ("'days'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL"),
-    # The same histogram by coarser cohorts, for medians over many cohorts (see DAYS_GRAINS).
-    *((f"'{measure}'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL") for measure, _ in DAYS_GRAINS),
-    ("'open'", "0", "0", f"status IN ({_OPEN})"),
-    ("'open_due'", "due_day", "0", f"status IN ({_OPEN})"),
+    ("'requests'", "0", "0", "TRUE", True),
+    ("'on_time'", "0", "0", "delivered_day <= due_day", True),
+    ("'late'", "0", "0", "delivered_day > due_day", True),
+    ("'days'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL", True),
+    # Integer division on both databases (towards zero).
+    ("'days_band'", f"(delivered_day - created_day) / {DAYS_BAND}", "0", "delivered_day IS NOT NULL", True),
+    ("'open'", "0", "0", f"status IN ({_OPEN})", True),
+    ("'open_due'", "due_day", "0", f"status IN ({_OPEN})", True),
     ("'overdue'", "overdue_from", f"coalesce(delivered_day, {NEVER})",
-     f"status NOT IN ({_CALLED_OFF}) AND overdue_from < coalesce(delivered_day, {NEVER})"),
+     f"status NOT IN ({_CALLED_OFF}) AND overdue_from < coalesce(delivered_day, {NEVER})", False),
 )  # fmt: skip
 #: Over a delegation's base columns: status, ends_day, last_contact_day.
 _DELEGATION_EVENTS: _Events = (
-    ("'delegations'", "0", "0", "TRUE"),
-    ("'active'", "0", "0", f"status = {_ACTIVE}"),
-    ("'active_ended'", "ends_day", "0", f"status = {_ACTIVE}"),
-    ("'active_quiet'", "coalesce(last_contact_day, ends_day)", "0", f"status = {_ACTIVE}"),
-    ("'last_contact'", "last_contact_day", "0", "last_contact_day IS NOT NULL"),
+    ("'delegations'", "0", "0", "TRUE", True),
+    ("'active'", "0", "0", f"status = {_ACTIVE}", True),
+    ("'active_ended'", "ends_day", "0", f"status = {_ACTIVE}", True),
+    ("'active_quiet'", "coalesce(last_contact_day, ends_day)", "0", f"status = {_ACTIVE}", True),
+    ("'last_contact'", "last_contact_day", "0", "last_contact_day IS NOT NULL", True),
 )
-_NEED_EVENTS: _Events = (("'need:' || category", "0", "0", "TRUE"),)
+_NEED_EVENTS: _Events = (("'need:' || category", "0", "0", "TRUE", True),)
 
 
 def _request_base(sql: _Sql, cohort: _Cohort, row: str) -> str:
@@ -127,15 +127,31 @@ class _Rows:
     sign: int
 
 
+#: The cohorts and the grains as rows (their measure's suffix, the cohort column each keeps; "" keeps all): a measure
+#: kept by grains reads its rows once and writes them once per grain (on SQLite, whose triggers have no CTE, a SELECT
+#: per grain worked out every row's days again, local dates through a Python function).
+_GRAIN_ROWS = "(" + " UNION ALL ".join(
+    f"SELECT '{suffix}' AS suffix, '{kept}' AS kept" for suffix, kept in (("", ""), *GRAINS)
+) + ") AS grain"  # fmt: skip
+
+
+def _grained_cohort() -> str:
+    """The cohort columns as a grain row keeps them: the others are the grain's constants."""
+    return ", ".join(f"CASE WHEN grain.kept IN ('', '{name}') THEN {name} ELSE {_ALL[name]} END AS {name}"
+                     for name in _ALL)  # fmt: skip
+
+
 def _events(rows: _Rows, source: str) -> list[str]:
-    """One SELECT per measure of ``rows`` read from ``source`` (a derived table or a CTE's name)."""
-    grains = {f"'{measure}'": column for measure, column in DAYS_GRAINS}
+    """One SELECT per measure of ``rows`` read from ``source`` (a derived table or a CTE's name), with a row per
+    grain of the measures kept by coarser cohorts (``GRAINS``)."""
     selects = []
-    for measure, day, until, condition in rows.events:
-        kept = grains.get(measure)
-        cohort = ", ".join(name if kept in (None, name) else f"{_ALL[name]} AS {name}" for name in _ALL)
+    for measure, day, until, condition, grained in rows.events:
+        cohort, read = ", ".join(_ALL), source
+        if grained:
+            measure, cohort = f"{measure} || grain.suffix", _grained_cohort()
+            read = f"{source} CROSS JOIN {_GRAIN_ROWS}"
         selects.append(f"SELECT {measure} AS measure, {cohort}, {day} AS day, {until} AS until, {rows.sign} AS n "
-                       f"FROM {source} WHERE {condition}")
+                       f"FROM {read} WHERE {condition}")
     return selects
 
 

@@ -80,6 +80,8 @@ class InfoRequest(CreatedAtMixin, Base):
                  postgresql_where=_OPEN),
         # A delegation's requests, and how many are open (the delegations list counts them per row).
         sa.Index("ix_information_requests_delegation_status", "delegation_id", "status"),
+        # A delegation's requests newest first: a country page finds its latest in the index alone.
+        sa.Index("ix_information_requests_delegation_created", "delegation_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

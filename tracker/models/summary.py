@@ -15,9 +15,15 @@ class FollowUpCount(Base):
     ``tracker.health.summary`` for the measures. Rows may reach 0 and stay."""
 
     __tablename__ = "follow_up_counts"
+    # Each index holds the key and the count, so that the pages' sums read an index alone (the rows lie where the
+    # triggers added them, scattered over the table): in key order, by measure and day (the rows from a day on),
+    # and by measure and until (the spans still open after a day).
     __table_args__ = (
-        sa.Index("ix_follow_up_counts_measure_day", "measure", "day"),
-        sa.Index("ix_follow_up_counts_measure_until", "measure", "until"),
+        sa.Index("ix_follow_up_counts_counted", "measure", "visit_year", "country_id", "tier", "day", "until", "count"),
+        sa.Index("ix_follow_up_counts_by_day", "measure", "day", "visit_year", "country_id", "tier", "count"),
+        sa.Index(
+            "ix_follow_up_counts_by_until", "measure", "until", "day", "visit_year", "country_id", "tier", "count"
+        ),
     )
 
     measure: Mapped[str] = mapped_column(sa.String(40), primary_key=True)

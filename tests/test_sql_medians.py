@@ -1,0 +1,56 @@
+"""Medians from the summary's banded histograms equal the medians of the values themselves: odd and even counts,
+middles that straddle two bands, negative days (SQL divides towards zero), groups far apart, empty groups."""
+
+from __future__ import annotations
+
+import random
+import statistics
+
+from sqlalchemy import insert
+
+from tracker.extensions import db
+from tracker.health.summary import DAYS_BAND, days_histogram, days_medians
+from tracker.models import FollowUpCount
+
+#: Days to delivery per group (a visit year here): the group's median is worked out from these alone.
+GROUPS = {
+    2001: [5],
+    2002: [9, 10],  # the two middle values in two bands
+    2003: [-12, -3, 0, 4, 19],  # negative days: band 0 holds -9 to 9
+    2004: [29, 30, 30, 31, 200, 201],
+    2005: [-25, -25, -11],
+    2006: [random.Random(8).randint(-30, 400) for _ in range(501)],
+    2007: [random.Random(9).randint(0, 60) for _ in range(200)],
+}
+
+
+def _histograms(groups: dict[int, list[int]]) -> None:
+    """The days and their bands per group, as the summary keeps them for cohorts (one country and tier)."""
+    rows: dict[tuple[str, int, int], int] = {}
+    for year, values in groups.items():
+        for value in values:
+            for measure, day in (("days", value), ("days_band", int(value / DAYS_BAND))):
+                rows[(measure, year, day)] = rows.get((measure, year, day), 0) + 1
+    db.session.execute(insert(FollowUpCount), [
+        {"measure": measure, "visit_year": year, "country_id": 1, "tier": "tier_2", "day": day, "until": 0,
+         "count": count}
+        for (measure, year, day), count in rows.items()
+    ])  # fmt: skip
+    db.session.commit()
+
+
+def test_medians_from_bands_equal_the_medians_of_the_values() -> None:
+    _histograms(GROUPS)
+    by_year = days_medians(
+        lambda banded: days_histogram({"visit_year", "tier"}, FollowUpCount.visit_year, banded=banded)
+    )
+    assert by_year == {year: statistics.median(values) for year, values in GROUPS.items()}
+    everything = [value for values in GROUPS.values() for value in values]
+    assert days_medians(lambda banded: days_histogram({"visit_year", "tier"}, banded=banded)) == {
+        (): statistics.median(everything)
+    }
+
+
+def test_no_delivery_has_no_median() -> None:
+    assert days_medians(lambda banded: days_histogram({"visit_year", "tier"}, FollowUpCount.visit_year,
+                                                      banded=banded)) == {}  # fmt: skip
