@@ -2,20 +2,22 @@
 keep it on SQLite and PostgreSQL, counting it from scratch (the migration's backfill, a change of the centre's zone),
 and ``delegations.last_contact_on``.
 
-The triggers are written here once for both databases: the few expressions that differ are in ``_Sql``.
+The triggers are written here once for both databases (``tracker.sql_triggers`` creates them): the few
+expressions that differ are in ``_Sql``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Connection, select, text
 
+from tracker import sql_triggers
 from tracker.extensions import db
 from tracker.health.summary import DAYS_BAND, GRAIN_CONSTANTS, GRAINS, NEVER
 from tracker.models import OPEN_STATUSES, DelegationStatus, FollowUpCountsZone, RequestStatus
+from tracker.sql_triggers import Trigger
 
 #: The summary's zone; UTC until the first count (a read then counts again in the centre's zone).
 _ZONE = "coalesce((SELECT zone FROM follow_up_counts_zone WHERE id = 1), 'UTC')"
@@ -234,20 +236,6 @@ class _Counts:
         return [_Rows(requests, _REQUEST_EVENTS, sign), _Rows(needs, _NEED_EVENTS, sign)]
 
 
-@dataclass(frozen=True)
-class Trigger:
-    name: str
-    table: str
-    #: "AFTER INSERT", "BEFORE DELETE", "AFTER UPDATE OF a, b"...
-    event: str
-    statements: tuple[str, ...]
-    when: str | None = None
-    #: PostgreSQL: once per statement, over its rows ("OLD TABLE AS old_rows NEW TABLE AS new_rows"), rather than
-    #: per row: a bulk insert (COPY) updates each summary row once, not once per request (in one transaction,
-    #: PostgreSQL walks every earlier version of a row it updates again).
-    transitions: str | None = None
-
-
 def triggers(dialect: str) -> list[Trigger]:
     """Every trigger that keeps the summary and ``delegations.last_contact_on``."""
     sql = _Sql(dialect)
@@ -335,37 +323,11 @@ def triggers(dialect: str) -> list[Trigger]:
 
 
 def create_triggers(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for trigger in triggers(dialect):
-        for statement in _create(trigger, dialect):
-            connection.exec_driver_sql(statement)
+    sql_triggers.create_triggers(connection, triggers(connection.dialect.name))
 
 
 def drop_triggers(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for trigger in triggers(dialect):
-        if dialect == "sqlite":
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name}")
-        else:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name} ON {trigger.table}")
-            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {trigger.name}()")
-
-
-def _create(trigger: Trigger, dialect: str) -> Iterator[str]:
-    body = "; ".join(trigger.statements)
-    if dialect == "sqlite":
-        when = f" FOR EACH ROW WHEN {trigger.when}" if trigger.when else ""
-        yield f"CREATE TRIGGER {trigger.name} {trigger.event} ON {trigger.table}{when} BEGIN {body}; END"
-    elif dialect == "postgresql":
-        returned = "OLD" if trigger.event.startswith("BEFORE") else "NULL"
-        yield (f"CREATE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; "
-               f"RETURN {returned}; END $$")  # fmt: skip
-        when = f" WHEN ({trigger.when})" if trigger.when else ""
-        each = f"REFERENCING {trigger.transitions} FOR EACH STATEMENT" if trigger.transitions else "FOR EACH ROW"
-        yield (f"CREATE TRIGGER {trigger.name} {trigger.event} ON {trigger.table} {each}{when} "
-               f"EXECUTE FUNCTION {trigger.name}()")  # fmt: skip
-    else:
-        raise NotImplementedError(f"no follow-up summary written for {dialect}")
+    sql_triggers.drop_triggers(connection, triggers(connection.dialect.name))
 
 
 def count_everything(connection: Connection, zone: str) -> None:

@@ -18,13 +18,12 @@ change to them needs a migration that drops and creates them; a later migration 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-
 from sqlalchemy import Connection
 
+from tracker import sql_triggers
 from tracker.models import DelegationStatus, ReminderPolicy
 from tracker.reminders.policy import DEFAULT_CADENCES
+from tracker.sql_triggers import Trigger
 
 #: The columns kept, in the order ``_values`` gives them.
 COLUMNS = ("next_check_in_on", "quiet_since_on", "losing_touch_on")
@@ -96,81 +95,45 @@ def _refresh(sql: _Sql, where: str) -> str:
             f"AS fresh WHERE delegations.id = fresh.id AND ({kept}) {sql.differs} ({fresh})")  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Trigger:
-    name: str
-    table: str
-    #: "AFTER INSERT", "AFTER UPDATE OF a, b"...
-    event: str
-    statement: str
-    when: str | None = None
-    #: PostgreSQL: a BEFORE trigger that sets NEW's columns (``statement`` is then PL/pgSQL) rather than a statement.
-    sets_new: bool = False
-
-
-def _triggers(dialect: str) -> list[_Trigger]:
+def _triggers(dialect: str) -> list[Trigger]:
     sql = _Sql(dialect)
     changed = "OLD.ideal_days <> NEW.ideal_days OR OLD.max_days <> NEW.max_days OR OLD.tier <> NEW.tier"
     of_tiers = "coalesce(d.tier, 'not_rated') IN ({tiers})"
     inputs = "status, last_contact_on, tier, visit_id"
     if sql.sqlite:
         delegation = [
-            _Trigger("check_in_delegations_insert", "delegations", "AFTER INSERT", _refresh(sql, "d.id = NEW.id")),
-            _Trigger("check_in_delegations_update", "delegations", f"AFTER UPDATE OF {inputs}",
-                     _refresh(sql, "d.id = NEW.id")),
+            Trigger("check_in_delegations_insert", "delegations", "AFTER INSERT", (_refresh(sql, "d.id = NEW.id"),)),
+            Trigger("check_in_delegations_update", "delegations", f"AFTER UPDATE OF {inputs}",
+                    (_refresh(sql, "d.id = NEW.id"),)),
         ]  # fmt: skip
     else:  # the row's own columns, set before it is written: no second version of each row
         values = ", ".join(_values(sql, "NEW", "v.ends_on"))
         set_new = (f"SELECT {values} INTO {', '.join(f'NEW.{column}' for column in COLUMNS)} "
                    "FROM visits v WHERE v.id = NEW.visit_id")  # fmt: skip
-        delegation = [_Trigger("check_in_delegations", "delegations", f"BEFORE INSERT OR UPDATE OF {inputs}",
-                               set_new, sets_new=True)]  # fmt: skip
+        delegation = [Trigger("check_in_delegations", "delegations", f"BEFORE INSERT OR UPDATE OF {inputs}",
+                              (set_new,), sets_new=True)]  # fmt: skip
     return [
         *delegation,
-        _Trigger("check_in_visits_update", "visits", "AFTER UPDATE OF ends_on", _refresh(sql, "d.visit_id = NEW.id"),
-                 "OLD.ends_on <> NEW.ends_on"),
-        _Trigger("check_in_policy_insert", "reminder_policy", "AFTER INSERT", _refresh(sql, "TRUE")),
-        _Trigger("check_in_policy_update", "reminder_policy", "AFTER UPDATE OF follow_up_offsets",
-                 _refresh(sql, "TRUE"), f"OLD.follow_up_offsets {sql.differs} NEW.follow_up_offsets"),
-        _Trigger("check_in_cadences_insert", "follow_up_cadences", "AFTER INSERT",
-                 _refresh(sql, of_tiers.format(tiers="NEW.tier"))),
-        _Trigger("check_in_cadences_update", "follow_up_cadences", "AFTER UPDATE",
-                 _refresh(sql, of_tiers.format(tiers="OLD.tier, NEW.tier")), changed),
-        _Trigger("check_in_cadences_delete", "follow_up_cadences", "AFTER DELETE",
-                 _refresh(sql, of_tiers.format(tiers="OLD.tier"))),
+        Trigger("check_in_visits_update", "visits", "AFTER UPDATE OF ends_on",
+                (_refresh(sql, "d.visit_id = NEW.id"),), "OLD.ends_on <> NEW.ends_on"),
+        Trigger("check_in_policy_insert", "reminder_policy", "AFTER INSERT", (_refresh(sql, "TRUE"),)),
+        Trigger("check_in_policy_update", "reminder_policy", "AFTER UPDATE OF follow_up_offsets",
+                (_refresh(sql, "TRUE"),), f"OLD.follow_up_offsets {sql.differs} NEW.follow_up_offsets"),
+        Trigger("check_in_cadences_insert", "follow_up_cadences", "AFTER INSERT",
+                (_refresh(sql, of_tiers.format(tiers="NEW.tier")),)),
+        Trigger("check_in_cadences_update", "follow_up_cadences", "AFTER UPDATE",
+                (_refresh(sql, of_tiers.format(tiers="OLD.tier, NEW.tier")),), changed),
+        Trigger("check_in_cadences_delete", "follow_up_cadences", "AFTER DELETE",
+                (_refresh(sql, of_tiers.format(tiers="OLD.tier")),)),
     ]  # fmt: skip
 
 
 def create_triggers(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for trigger in _triggers(dialect):
-        for statement in _create(trigger, dialect):
-            connection.exec_driver_sql(statement)
+    sql_triggers.create_triggers(connection, _triggers(connection.dialect.name))
 
 
 def drop_triggers(connection: Connection) -> None:
-    dialect = connection.dialect.name
-    for trigger in _triggers(dialect):
-        if dialect == "sqlite":
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name}")
-        else:
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name} ON {trigger.table}")
-            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {trigger.name}()")
-
-
-def _create(trigger: _Trigger, dialect: str) -> Iterator[str]:
-    if dialect == "sqlite":
-        when = f" FOR EACH ROW WHEN {trigger.when}" if trigger.when else ""
-        yield f"CREATE TRIGGER {trigger.name} {trigger.event} ON {trigger.table}{when} BEGIN {trigger.statement}; END"
-    elif dialect == "postgresql":
-        returned = "NEW" if trigger.sets_new else "NULL"
-        yield (f"CREATE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {trigger.statement}; "
-               f"RETURN {returned}; END $$")  # fmt: skip
-        when = f" WHEN ({trigger.when})" if trigger.when else ""
-        yield (f"CREATE TRIGGER {trigger.name} {trigger.event} ON {trigger.table} FOR EACH ROW{when} "
-               f"EXECUTE FUNCTION {trigger.name}()")  # fmt: skip
-    else:
-        raise NotImplementedError(f"no check-in columns written for {dialect}")
+    sql_triggers.drop_triggers(connection, _triggers(connection.dialect.name))
 
 
 def compute_everything(connection: Connection) -> None:
