@@ -133,12 +133,13 @@ def list_requests() -> str:
     counted, indexed = _bare(filters, criteria), None
     if trigram_indexed(text := filters.value("q")):
         # A title filter finds its requests from the titles' trigram index, not in the list's order (see paginate):
-        # counted there first when the index knows every filter of the list, else counted by reading their keys.
+        # counted first when the index knows every filter of the list (a common word's count stops at the cap,
+        # cheaper than reading its keys), else counted by reading their keys (the count would look them up twice).
         indexed, counted = _bare(filters, _criteria(filters, indexed=True)), None
         kinds, statuses = _kinds_and_statuses(filters)
-        only_title_kind_status = len(criteria) == 1 + bool(kinds) + bool(statuses)
-        if only_title_kind_status:
-            counted = title_index_only(text, kinds, statuses)
+        if len(criteria) == 1 + bool(kinds) + bool(statuses):
+            in_index = title_index_only(text, kinds, statuses)
+            counted = indexed if in_index is None else in_index
     page = paginate(query, LIST_ORDER, filters, counted=counted, scalars=True, indexed=indexed)
     return render_template("info_requests/list.html", page=page, filters=filters)
 
