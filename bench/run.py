@@ -206,6 +206,7 @@ def pages_to_measure() -> tuple[dict[str, str], str]:
         "visits filtered": f"/visits/?q=exchange&year={year}",
         "delegations": "/delegations/",
         "delegations filtered": "/delegations/?status=active&tier=tier_2",
+        "delegations by region": "/delegations/?status=closed&region=europe",
         "requests": "/requests/",
         "requests filtered": "/requests/?status=&kind=data&q=law",
         "materials": "/materials/",

@@ -134,6 +134,10 @@ def test_delegation_filters_by_region_and_time_without_contact_and_exports_the_s
     assert listed("no_contact_days=90&status=active") == {quiet.id}
     assert listed("no_contact_days=10") == {quiet.id, contacted.id, just_back.id, closed.id}
     assert listed("region=europe") == {quiet.id, contacted.id, just_back.id}
+    # Filters combined (SQLite reads these in the list's order by walking the visits: see _read_in_order).
+    assert listed("region=europe&status=active&no_contact_days=90") == {quiet.id}
+    assert listed("status=closed") == {closed.id}
+    assert listed(f"region=europe&year={long_ago.starts_on.year}") == {quiet.id, contacted.id}
     bad = signed_in.get("/delegations/?no_contact_days=-5&region=atlantis").get_data(as_text=True)
     assert "Number must be between 1 and 3650" in bad and "Not a valid choice" in bad
 

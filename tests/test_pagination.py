@@ -36,8 +36,11 @@ def request_ids() -> list[int]:
     return [r.id for r in sorted(made, key=lambda r: (r.due_on, r.id))]
 
 
-#: The requests list, read in its order, and through the titles' trigram index (a title filter every row meets).
-LISTS = ["/requests/?status=", "/requests/?status=&q=requ"]
+#: The requests list, read in its order, and through the titles' trigram index (a title filter every row meets):
+#: counted there, with another filter (the keys read from it are the count), and with a visit year (the year's
+#: titles read one by one).
+LISTS = ["/requests/?status=", "/requests/?status=&q=requ", "/requests/?status=&q=requ&due_from=2026-01-01",
+         "/requests/?status=&q=requ&year=2025"]
 
 
 def _ids(page: str) -> list[int]:

@@ -8,11 +8,13 @@ from typing import Any
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
+from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, Field, HiddenField, IntegerField, SubmitField
+from wtforms import BooleanField, Field, HiddenField, IntegerField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.widgets import Select, html_params
 
 from tracker.saving import Conflict, find_conflict, seal, unseal
 
@@ -20,6 +22,36 @@ from tracker.saving import Conflict, find_conflict, seal, unseal
 def options(*groups: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """A select's options from (value, label) pairs, group after group."""
     return [SelectChoice(value, label) for group in groups for value, label in group]
+
+
+class QuickSelect(Select):
+    """WTForms' ``Select`` for a field of plain options (``options()``: no groups, no attributes of their own),
+    writing each ``<option>`` straight into the page: the same HTML, five times faster. WTForms builds and formats
+    each option's attributes one by one, which was a third of a list page's time (a filter's 250 countries).
+    Other choices are written by WTForms."""
+
+    def __call__(self, field: SelectField, **kwargs: Any) -> Markup:
+        choices = field.choices
+        plain = isinstance(choices, list) and all(
+            type(choice) is SelectChoice and choice.optgroup is None and not choice.render_kw for choice in choices
+        )
+        if self.multiple or not plain:
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        for flag in self.validation_attrs:
+            if flag not in kwargs and getattr(field.flags, flag, False):
+                kwargs[flag] = getattr(field.flags, flag)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for choice in choices:
+            value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+            selected = " selected" if field.coerce(choice.value) == field.data else ""
+            html.append(f'<option{selected} value="{escape(value)}">{escape(choice.label or choice.value)}</option>')
+        html.append("</select>")
+        return Markup("".join(html))
+
+
+#: Stateless: one for every filter form's selects.
+QUICK_SELECT = QuickSelect()
 
 
 class EmptyForm(FlaskForm):
@@ -36,6 +68,9 @@ class FilterForm(FlaskForm):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(request.args, **kwargs)
+        for select in self:
+            if type(select.widget) is Select and not select.widget.multiple:
+                select.widget = QUICK_SELECT
         self.validate()  # an invalid filter shows its error and is not applied (see value())
 
     def value(self, name: str) -> Any:

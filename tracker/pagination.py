@@ -145,18 +145,23 @@ def paginate(
 
     ``counted``: the same rows without the joins that only show them, counted faster (default: ``query``).
     ``indexed``: the same rows found from an index that knows nothing of the order (a text index). When no more
-    than ``COUNT_CAP`` are counted, their sort keys are all read from that index and the page chosen among them
+    than ``COUNT_CAP`` are found, their sort keys are all read from that index and the page chosen among them
     here: reading the list's order until a page matches would read every row when few do. When more are, they are
-    many enough for the ordered read to meet a page of them soon."""
+    many enough for the ordered read to meet a page of them soon. With ``indexed`` and no ``counted``, the keys
+    read (up to one past the cap) are the count: the same rows are not looked for twice."""
     per_page = current_app.config["PER_PAGE"]
     page, after, before = filters.page_number, filters.cursor_after, filters.cursor_before
     key = _Key(order)
-    total = capped_count(query if counted is None else counted)
-    if indexed is not None and total <= COUNT_CAP:
-        found_keys = indexed.with_only_columns(*key.columns, maintain_column_froms=True).limit(COUNT_CAP + 1)
-        keys = [tuple(row) for row in db.session.execute(found_keys)] if total else []
-        if len(keys) <= COUNT_CAP:  # else rows came meanwhile: the ordered read
-            return _page_of_keys(query, key, filters, keys, per_page, scalars=scalars)
+    if indexed is not None:
+        total = COUNT_CAP + 1 if counted is None else capped_count(counted)
+        if total <= COUNT_CAP or counted is None:
+            found_keys = indexed.with_only_columns(*key.columns, maintain_column_froms=True).limit(COUNT_CAP + 1)
+            keys = [tuple(row) for row in db.session.execute(found_keys)] if total else []
+            if len(keys) <= COUNT_CAP:  # else more than the cap (or rows came meanwhile): the ordered read
+                return _page_of_keys(query, key, filters, keys, per_page, scalars=scalars)
+            total = len(keys)
+    else:
+        total = capped_count(query if counted is None else counted)
     if after and (found := key.decode(after)):
         number, values = found
         rows = _rows(query.where(key.beyond(values, backwards=False)), key, per_page)

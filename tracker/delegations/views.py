@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, literal_column, select
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
@@ -69,6 +69,26 @@ def _criteria(filters: DelegationFilterForm) -> list[ColumnElement[bool]]:
     return criteria
 
 
+def _read_in_order(filters: DelegationFilterForm, criteria: list[ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    """The list's ``criteria`` written for reading the list in its order (visits newest first), 25 at a time.
+
+    SQLite's planner takes a filter on the status, tier, region or time without contact for a narrow one: it reads
+    every delegation that matches (two thirds of them for "closed") and sorts them all, to show 25 (90 ms at
+    national scale). Each keeps a large share of the delegations, and a page of them is met soon walking the visits
+    newest first, as the unfiltered list does (1 ms): SQLite is told so (``likelihood``). A country or a visit year
+    is narrow, and read from its index as the planner chooses. The count, which reads every match anyway, keeps the
+    criteria as they are. PostgreSQL weighs them right."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        return criteria
+    if dialect == "sqlite":
+        scope = filters.scope()
+        if scope.country_id is not None or scope.year is not None:
+            return criteria
+        return [func.likelihood(criterion, literal_column("0.9")) for criterion in criteria]
+    raise NotImplementedError(f"no delegations list written for {dialect}")
+
+
 @bp.get("/delegations/", endpoint="list")
 def list_delegations() -> str:
     """List delegations, filtered by country, tier at visit, region, visit year, status and time without contact."""
@@ -79,12 +99,15 @@ def list_delegations() -> str:
         .join(Delegation.visit)
         .join(Delegation.country)
         .options(contains_eager(Delegation.country), joinedload(Delegation.liaison), contains_eager(Delegation.visit))
-        .where(*criteria)
+        .where(*_read_in_order(filters, criteria))
     )
     # The visit and the country are joined to count only when a filter reads them.
     scope = filters.scope()
-    joins_filtered = scope.year is not None or scope.region is not None or filters.value("no_contact_days")
-    counted = query if joins_filtered else select(Delegation.id).where(*criteria)
+    counted = select(Delegation.id).where(*criteria)
+    if scope.year is not None or filters.value("no_contact_days"):
+        counted = counted.join(Delegation.visit)
+    if scope.region is not None:
+        counted = counted.join(Delegation.country)
     page = paginate(query, LIST_ORDER, filters, counted=counted)
     return render_template("delegations/list.html", page=page, filters=filters)
 
