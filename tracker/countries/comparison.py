@@ -71,28 +71,26 @@ def compare(scope: Scope) -> Comparison:
     """Figures for every country with a delegation in ``scope``, in no particular order."""
     ensure_counted()
     report_year = report_year_for(scope.year)
-    criteria = _criteria(scope, report_year)
     kept = {"country_id", *({"visit_year"} if scope.year is not None else ())}
     by_country = grain(kept)
-    rows = {row.country_id: row for row in _countries(criteria, report_year, by_country)}
-    _add_requests_and_needs(rows, criteria, report_year, by_country)
+    rows = {row.country_id: row for row in _countries(_criteria(scope, report_year), report_year, by_country)}
+    _add_requests_and_needs(rows, scope, report_year, by_country)
     for country_id, median in days_medians(
-        lambda banded: days_histogram(kept, FollowUpCount.country_id, banded=banded)
-        .outerjoin(TierPlacement, _placement_in(report_year))
-        .where(*criteria)
-    ).items():
+        lambda banded: _narrowed(days_histogram(kept, FollowUpCount.country_id, banded=banded), scope, report_year,
+                                 country_joined=True)
+    ).items():  # fmt: skip
         if country_id in rows:
             rows[country_id].median_days = median
     visit_years: dict[int, set[int]] = defaultdict(set)
     for country_id, year in db.session.execute(
-        _in_scope(criteria, report_year, FollowUpCount.country_id, FollowUpCount.visit_year)
+        _in_scope(scope, report_year, FollowUpCount.country_id, FollowUpCount.visit_year)
         .where(FollowUpCount.measure == "delegations", FollowUpCount.count > 0)
         .group_by(FollowUpCount.country_id, FollowUpCount.visit_year)
     ):
         visit_years[country_id].add(year)
     # The latest contact of each cohort of the grain (a country, when no year is chosen): an index lookup each.
     for country_id, contacted in db.session.execute(
-        _in_scope(criteria, report_year, FollowUpCount.country_id, func.max(_cohort_last_contact(by_country)))
+        _in_scope(scope, report_year, FollowUpCount.country_id, func.max(_cohort_last_contact(by_country)))
         .where(FollowUpCount.measure == by_country.measure("delegations"), FollowUpCount.count > 0,
                *by_country.constants)
         .group_by(FollowUpCount.country_id)
@@ -112,17 +110,23 @@ def _criteria(scope: Scope, report_year: int | None) -> list[ColumnElement[bool]
 
 
 def _placement_in(report_year: int | None) -> Any:
-    return and_(TierPlacement.country_id == Country.id, TierPlacement.year == report_year)
+    """The placement of a cohort's country in the report year."""
+    return and_(TierPlacement.country_id == FollowUpCount.country_id, TierPlacement.year == report_year)
 
 
-def _in_scope(criteria: list[ColumnElement[bool]], report_year: int | None, *columns: Any) -> Any:
-    return (
-        select(*columns)
-        .select_from(FollowUpCount)
-        .join(Country, Country.id == FollowUpCount.country_id)
-        .outerjoin(TierPlacement, _placement_in(report_year))
-        .where(*criteria)
-    )
+def _narrowed(query: Any, scope: Scope, report_year: int | None, *, country_joined: bool = False) -> Any:
+    """``query`` of the summary's cohorts narrowed to ``scope``, joined only with the tables its criteria read
+    (``Country`` for a region, ``TierPlacement`` for a tier): an unused join cost a lookup per summary row, on
+    SQLite ten times the rest of the query."""
+    if scope.region is not None and not country_joined:
+        query = query.join(Country, Country.id == FollowUpCount.country_id)
+    if scope.tier is not None:
+        query = query.join(TierPlacement, _placement_in(report_year))
+    return query.where(*_criteria(scope, report_year))
+
+
+def _in_scope(scope: Scope, report_year: int | None, *columns: Any) -> Any:
+    return _narrowed(select(*columns).select_from(FollowUpCount), scope, report_year)
 
 
 def _cohort_last_contact(by_country: Grain) -> Any:
@@ -144,20 +148,23 @@ def _cohort_last_contact(by_country: Grain) -> Any:
 def _countries(criteria: list[ColumnElement[bool]], report_year: int | None, by_country: Grain) -> list[CountryFigures]:
     columns = (Country.id, Country.iso3, Country.name, Country.region, TierPlacement.tier)
     query = (
-        _in_scope(criteria, report_year, *columns, func.sum(FollowUpCount.count))
-        .where(FollowUpCount.measure == by_country.measure("delegations"), *by_country.constants)
+        select(*columns, func.sum(FollowUpCount.count))
+        .select_from(FollowUpCount)
+        .join(Country, Country.id == FollowUpCount.country_id)
+        .outerjoin(TierPlacement, _placement_in(report_year))
+        .where(FollowUpCount.measure == by_country.measure("delegations"), *by_country.constants, *criteria)
         .group_by(*columns)
         .having(func.sum(FollowUpCount.count) > 0)
     )
     return [CountryFigures(*row) for row in db.session.execute(query)]
 
 
-def _add_requests_and_needs(rows: dict[int, CountryFigures], criteria: list[ColumnElement[bool]],
-                            report_year: int | None, by_country: Grain) -> None:
+def _add_requests_and_needs(rows: dict[int, CountryFigures], scope: Scope, report_year: int | None,
+                            by_country: Grain) -> None:
     needs = [f"need:{category.value}" for category in NeedCategory]
     measures = [by_country.measure(measure) for measure in ("requests", "on_time", "late", *needs)]
     for country_id, logged, on_time, late, *per_category in db.session.execute(
-        _in_scope(criteria, report_year, FollowUpCount.country_id, *(counted(measure) for measure in measures))
+        _in_scope(scope, report_year, FollowUpCount.country_id, *(counted(measure) for measure in measures))
         .where(FollowUpCount.measure.in_(measures), *by_country.constants)
         .group_by(FollowUpCount.country_id)
     ):
