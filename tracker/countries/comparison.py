@@ -76,9 +76,8 @@ def compare(scope: Scope) -> Comparison:
     by_country = grain(kept)
     rows = {row.country_id: row for row in _countries(scope, report_year, by_country)}
     for country_id, median in days_medians(
-        lambda banded: _narrowed(days_histogram(kept, FollowUpCount.country_id, banded=banded), scope, report_year,
-                                 country_joined=True)
-    ).items():  # fmt: skip
+        lambda banded: _narrowed(days_histogram(kept, FollowUpCount.country_id, banded=banded), scope, report_year)
+    ).items():
         if country_id in rows:
             rows[country_id].median_days = median
     # A row per country listing its years (group_concat, string_agg): one per year took longer to fetch than to find.
@@ -109,8 +108,12 @@ def _rows(query: Any) -> Sequence[Any]:
 
 def _criteria(scope: Scope, report_year: int | None) -> list[ColumnElement[bool]]:
     # The year, region and country mean what they mean on the lists and the health page; the tier does not (it
-    # is the country's tier in the report year, not the delegation's at its visit), so it is added here.
-    found = cohort_criteria(DelegationScope(year=scope.year, region=scope.region, country_id=scope.country_id))
+    # is the country's tier in the report year, not the delegation's at its visit), so it is added here. The
+    # region's countries are found first, then their cohorts by index: joined, SQLite read the days of every
+    # region's cohorts (21 ms, rather than 2.5, for a region's medians in a year).
+    found = cohort_criteria(DelegationScope(year=scope.year, country_id=scope.country_id))
+    if scope.region is not None:
+        found.append(FollowUpCount.country_id.in_(select(Country.id).where(Country.region == scope.region)))
     if scope.tier is not None:
         found.append(TierPlacement.tier == scope.tier)
     return found
@@ -121,12 +124,9 @@ def _placement_in(report_year: int | None, country_id: Any = FollowUpCount.count
     return and_(TierPlacement.country_id == country_id, TierPlacement.year == report_year)
 
 
-def _narrowed(query: Any, scope: Scope, report_year: int | None, *, country_joined: bool = False) -> Any:
-    """``query`` of the summary's cohorts narrowed to ``scope``, joined only with the tables its criteria read
-    (``Country`` for a region, ``TierPlacement`` for a tier): an unused join cost a lookup per summary row, on
-    SQLite ten times the rest of the query."""
-    if scope.region is not None and not country_joined:
-        query = query.join(Country, Country.id == FollowUpCount.country_id)
+def _narrowed(query: Any, scope: Scope, report_year: int | None) -> Any:
+    """``query`` of the summary's cohorts narrowed to ``scope``, joined with the report's placements only for a
+    tier: an unused join cost a lookup per summary row, on SQLite ten times the rest of the query."""
     if scope.tier is not None:
         query = query.join(TierPlacement, _placement_in(report_year))
     return query.where(*_criteria(scope, report_year))
