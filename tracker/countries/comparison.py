@@ -96,10 +96,11 @@ class _Queries(NamedTuple):
     last_contacts: Select[Any]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)
 def _queries(scope: Scope, report_year: int | None) -> _Queries:
-    """The comparison's statements for a scope, built once: building them took about 3 ms a page, as long as two of
-    its queries took to run. Only the SQL is kept; the figures are read afresh every time."""
+    """The comparison's statements for a scope, built once: building them took about 5 ms a page, as long as two of
+    its queries took to run. Only the SQL is kept; the figures are read afresh every time. A scope's statements
+    take about 160 KB: the latest 32 scopes are kept (a country page is a scope of its own)."""
     kept = {"country_id", *({"visit_year"} if scope.year is not None else ())}
     by_country = grain(kept)
     bands, days = (
