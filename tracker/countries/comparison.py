@@ -69,13 +69,17 @@ class Comparison:
     visit_years: dict[int, set[int]]
 
 
-def compare(scope: Scope) -> Comparison:
-    """Figures for every country with a delegation in ``scope``, in no particular order."""
+def compare(scope: Scope, *, medians: bool = True) -> Comparison:
+    """Figures for every country with a delegation in ``scope``, in no particular order.
+
+    ``medians=False`` leaves the medians out (None), for a page that neither shows nor sorts by them (the tier grid:
+    they took most of its SQL's time)."""
     ensure_counted()
     report_year = report_year_for(scope.year)
     queries = _queries(scope, report_year)
     rows = {row.country_id: row for row in _countries(queries.countries)}
-    for country_id, median in days_medians(lambda banded: queries.bands if banded else queries.days).items():
+    found = days_medians(lambda banded: queries.bands if banded else queries.days) if medians else {}
+    for country_id, median in found.items():
         if country_id in rows:
             rows[country_id].median_days = median
     visit_years: dict[int, set[int]] = defaultdict(set)

@@ -58,7 +58,8 @@ def tier_movement() -> str:
     A page of its own rather than under the comparison's table: it was half the comparison's HTML and a third of
     its time, below 250 rows few scroll past."""
     filters = ComparisonFilterForm()
-    comparison, rows = _compared(filters)
+    # The grid shows no figures: the medians only to sort by them.
+    comparison, rows = _compared(filters, medians=filters.sort_key == "median_days_to_delivery")
     histories = tier_histories(row.country_id for row in rows)
     # Without a year the comparison's report year is already the latest of all.
     latest = comparison.report_year if filters.value("year") is None else report_year_for(None)
@@ -74,9 +75,9 @@ def tier_movement() -> str:
     )
 
 
-def _compared(filters: ComparisonFilterForm) -> tuple[Comparison, list[CountryFigures]]:
+def _compared(filters: ComparisonFilterForm, *, medians: bool = True) -> tuple[Comparison, list[CountryFigures]]:
     """The comparison in the filters' scope and its rows in the filters' order (the table, its CSV, the grid)."""
-    comparison = compare(filters.scope())
+    comparison = compare(filters.scope(), medians=medians)
     return comparison, sort_rows(comparison.rows, filters.sort_key, filters.descending)
 
 
