@@ -134,11 +134,35 @@ def test_the_page_shows_the_figures_sorted_as_asked(signed_in: FlaskClient, host
 def test_bad_filters_are_shown_not_applied(
     signed_in: FlaskClient, hosted: dict[str, int], query: str, message: str
 ) -> None:
-    for url in (f"/countries/?{query}", f"/countries/export.csv?{query}"):
+    for url in (f"/countries/?{query}", f"/countries/export.csv?{query}", f"/countries/tiers?{query}"):
         response = signed_in.get(url)
         assert response.status_code == 200, url
-    page = signed_in.get(f"/countries/?{query}").get_data(as_text=True)
-    assert message in page and ">Moldova<" in page and ">Thailand<" in page
+    for url in (f"/countries/?{query}", f"/countries/tiers?{query}"):
+        page = signed_in.get(url).get_data(as_text=True)
+        assert message in page and ">Moldova<" in page and ">Thailand<" in page, url
+
+
+def test_the_tier_movement_grid_has_its_own_page_with_the_comparisons_filters_and_order(
+    signed_in: FlaskClient, hosted: dict[str, int]
+) -> None:
+    query = "year=2014&sort=median_days_to_delivery&order=desc"
+    in_html = query.replace("&", "&amp;")
+    comparison = signed_in.get(f"/countries/?{query}").get_data(as_text=True)
+    assert '<svg class="tier-grid"' not in comparison
+    assert comparison.count(f'href="/countries/tiers?{in_html}"') == 2  # near the top and below the table
+
+    page = signed_in.get(f"/countries/tiers?{query}").get_data(as_text=True)
+    assert '<svg class="tier-grid"' in page and "Tier movement as a table" in page
+    assert page.index('<th scope="row">Moldova</th>') < page.index('<th scope="row">Thailand</th>')  # median 15, 8
+    assert f'href="/countries/?{in_html}"' in page
+    assert "sorted by Median days to delivery, descending" in page
+
+    ascending = signed_in.get("/countries/tiers?sort=median_days_to_delivery&order=asc").get_data(as_text=True)
+    assert ascending.index('<th scope="row">Thailand</th>') < ascending.index('<th scope="row">Moldova</th>')
+    europe = signed_in.get("/countries/tiers?region=europe").get_data(as_text=True)
+    assert '<th scope="row">Moldova</th>' in europe and "Thailand" not in europe
+    none = signed_in.get("/countries/tiers?year=2001").get_data(as_text=True)
+    assert "No hosted country matches these filters." in none and '<svg class="tier-grid"' not in none
 
 
 def test_the_csv_is_the_filtered_table(signed_in: FlaskClient, hosted: dict[str, int]) -> None:
@@ -172,11 +196,16 @@ def test_the_page_runs_as_many_queries_for_many_countries_as_for_few(signed_in: 
         _request(delegation, _utc(2014, 6, 1), date(2014, 6, 30), _utc(2014, 6, 10))
         _contact(delegation, date(2014, 7, 1))
 
+    def counts() -> list[int]:
+        found = []
+        for url in ("/countries/", "/countries/tiers"):
+            with counting_queries() as statements:
+                assert signed_in.get(url).status_code == 200
+            found.append(len(statements))
+        return found
+
     host("MDA")
-    with counting_queries() as few:
-        assert signed_in.get("/countries/").status_code == 200
+    few = counts()
     for iso3 in ("THA", "UKR", "NGA", "MEX", "NPL", "JOR"):
         host(iso3)
-    with counting_queries() as many:
-        assert signed_in.get("/countries/").status_code == 200
-    assert len(many) == len(few)
+    assert counts() == few

@@ -47,6 +47,6 @@ def test_every_page_reachable_from_home_answers_without_error(runner: FlaskCliRu
     expected = {"/", "/visits/", "/visits/N", "/visits/N/edit", "/delegations/", "/delegations/N",
                 "/delegations/N/edit", "/requests/", "/requests/N", "/requests/N/edit",
                 "/delegations/N/requests/new", "/visits/N/delegations/new", "/countries/", "/countries/N",
-                "/countries/export.csv", "/health/", "/health/export.csv", "/delegations/N/brief",
+                "/countries/export.csv", "/countries/tiers", "/health/", "/health/export.csv", "/delegations/N/brief",
                 "/requests/export.csv", "/delegations/export.csv", "/visits/export.csv"}
     assert expected <= kinds, expected - kinds

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
@@ -117,29 +117,14 @@ def history_chart(placements: dict[int, Tier], first_year: int, last_year: int, 
     )
 
 
-@dataclass(frozen=True)
-class Cell:
-    x: float
-    year: int
-    tier: Tier | None
-    visited: bool
-
-    @property
-    def colour(self) -> str:
-        return COLOURS[self.tier] if self.tier else "#FFFFFF"
-
-    @property
-    def code(self) -> str:
-        return CODES[self.tier] if self.tier else ""
-
-
 @dataclass
 class GridRow:
     name: str
     #: The name as the chart shows it (shortened to fit).
     label: str
     y: float
-    cells: list[Cell] = field(default_factory=list)
+    placements: dict[int, Tier]
+    visited: set[int]
 
 
 @dataclass
@@ -148,7 +133,8 @@ class TierGrid:
 
     Its cells' markup is written here (``cells_svg``, ``table_rows``) rather than in the template: the
     comparison of every hosted country has thousands of cells, which Jinja took a quarter of a second to write
-    one expression at a time. Each row is a group placed at its height; a cell is its rectangle, with the tooltip
+    one expression at a time. What is the same down a column (a cell's position) or for a tier (its colour and
+    code) is written once. Each row is a group placed at its height; a cell is its rectangle, with the tooltip
     saying what it shows, and its code (the stylesheet centres the codes and lets the pointer through them).
     """
 
@@ -158,24 +144,29 @@ class TierGrid:
     cell_height: float
     label_width: float
     years: list[Mark]
+    report_years: list[int]
     rows: list[GridRow]
 
     def cells_svg(self) -> Markup:
         width, height = _number(self.cell_width - 2), _number(self.cell_height - 2)
         middle = _number(self.cell_height / 2 - 1)
+        columns = []
+        for column, year in enumerate(self.report_years):
+            x = self.label_width + column * self.cell_width
+            columns.append((year, f'<rect x="{_number(x + 1)}" width="{width}" height="{height}" fill="',
+                            f'<text x="{_number(x + self.cell_width / 2)}" y="{middle}">'))
         parts = []
         for row in self.rows:
             name = escape(row.name)
             parts.append(f'<g transform="translate(0 {_number(row.y + 1)})">')
-            for cell in row.cells:
-                label = cell.tier.label if cell.tier else "no data"
-                outline, visited = (' class="visited"', "; a delegation visited") if cell.visited else ("", "")
-                parts.append(
-                    f'<rect x="{_number(cell.x + 1)}" width="{width}" height="{height}" fill="{cell.colour}"'
-                    f"{outline}><title>{name}, {cell.year}: {label}{visited}</title></rect>"
-                )
-                if cell.tier:
-                    parts.append(f'<text x="{_number(cell.x + self.cell_width / 2)}" y="{middle}">{cell.code}</text>')
+            for year, rect, text in columns:
+                tier = row.placements.get(year)
+                outline, visited = (' class="visited"', "; a delegation visited") if year in row.visited else ("", "")
+                if tier is None:
+                    parts.append(f'{rect}#FFFFFF"{outline}><title>{name}, {year}: no data{visited}</title></rect>')
+                else:
+                    parts.append(f'{rect}{COLOURS[tier]}"{outline}><title>{name}, {year}: {tier.label}{visited}</title>'
+                                 f"</rect>{text}{CODES[tier]}</text>")
             parts.append("</g>")
         return Markup("".join(parts))
 
@@ -183,12 +174,14 @@ class TierGrid:
         """The grid as table rows: a row per country, its code in each report year ("–" when none), "*" where
         a delegation visited."""
         visited = '<span class="visually-hidden"> (visited)</span>*'
-        return Markup("".join(
-            f'<tr><th scope="row">{escape(row.name)}</th>'
-            + "".join(f"<td>{cell.code or '–'}{visited if cell.visited else ''}</td>" for cell in row.cells)
-            + "</tr>"
-            for row in self.rows
-        ))  # fmt: skip
+        parts = []
+        for row in self.rows:
+            parts.append(f'<tr><th scope="row">{escape(row.name)}</th>')
+            for year in self.report_years:
+                tier = row.placements.get(year)
+                parts.append(f"<td>{CODES[tier] if tier else '–'}{visited if year in row.visited else ''}</td>")
+            parts.append("</tr>")
+        return Markup("".join(parts))
 
 
 def _number(value: float) -> str:
@@ -202,12 +195,10 @@ def tier_grid(histories: list[tuple[str, dict[int, Tier], set[int]]], first_year
     longest = max((len(name) for name, _, _ in histories), default=10)
     label_width = min(260.0, 7.2 * longest + 16)
     years = list(range(first_year, last_year + 1))
-    rows = []
-    for index, (name, placements, visited) in enumerate(histories):
-        row = GridRow(name, shortened(name, label_width - 16), header + index * cell_height)
-        for column, year in enumerate(years):
-            row.cells.append(Cell(label_width + column * cell_width, year, placements.get(year), year in visited))
-        rows.append(row)
+    rows = [
+        GridRow(name, shortened(name, label_width - 16), header + index * cell_height, placements, visited)
+        for index, (name, placements, visited) in enumerate(histories)
+    ]
     marks = [
         Mark(label_width + column * cell_width + cell_width / 2, header - 8, str(year))
         for column, year in enumerate(years)
@@ -219,6 +210,7 @@ def tier_grid(histories: list[tuple[str, dict[int, Tier], set[int]]], first_year
         cell_height=cell_height,
         label_width=label_width,
         years=marks,
+        report_years=years,
         rows=rows,
     )
 

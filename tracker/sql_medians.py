@@ -54,9 +54,13 @@ def medians_of_counts(bands: Select[Any], histogram: Select[Any], value: ColumnE
 
 def _counted(histogram: Select[Any]) -> dict[Any, list[tuple[Any, int]]]:
     counted: dict[Any, list[tuple[Any, int]]] = defaultdict(list)
-    for *group, value, number in db.session.execute(histogram):
+    # Plain rows, not ORM ones, fetched at once: thousands of them for a median per country.
+    rows = db.session.connection().execute(histogram).all()
+    groups = len(rows[0]) - 2 if rows else 0
+    for row in rows:
+        value, number = row[-2], row[-1]
         if value is not None and number:
-            counted[group[0] if len(group) == 1 else tuple(group)].append((value, number))
+            counted[row[0] if groups == 1 else tuple(row[:groups])].append((value, number))
     return counted
 
 

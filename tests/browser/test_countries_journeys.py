@@ -53,9 +53,24 @@ def test_staff_opens_the_country_of_a_delegation_and_reads_its_tier_history(page
     check_accessibility(page)
 
     page.locator("nav").get_by_role("link", name="Countries", exact=True).click()
-    expect(page.get_by_role("main").get_by_role("link", name="Moldova", exact=True)).to_be_visible()
+    expect(main.get_by_role("link", name="Moldova", exact=True)).to_be_visible()
     screenshot(page, "countries-comparison")
     check_accessibility(page)
+
+    main.get_by_role("link", name="Tier movement grid").click()
+    expect(main.get_by_role("heading", level=1)).to_have_text("Tier movement")
+    grid = main.get_by_role("img", name="Tier movement of the countries listed, report year by report year")
+    expect(grid).to_be_visible()
+    page.get_by_text("Tier movement as a table").click()
+    movement = main.get_by_role("table", name="Tier by country and report year")
+    expect(movement.get_by_role("row").filter(has_text="Moldova")).to_contain_text("3 (visited)*")
+    screenshot(page, "countries-tier-movement")
+    check_accessibility(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "countries-tier-movement-phone")
+    check_accessibility(page)
+    main.get_by_role("link", name="comparison with these filters").click()
+    expect(main.get_by_role("heading", level=1)).to_have_text("Countries")
 
 
 @pytest.mark.usefixtures("restore_tier_history")

@@ -10,11 +10,13 @@ from ``tracker.sql_medians``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, select
 from sqlalchemy.orm import aliased
 
 from tracker.countries.services import report_year_for
@@ -67,62 +69,99 @@ class Comparison:
     visit_years: dict[int, set[int]]
 
 
-def compare(scope: Scope) -> Comparison:
-    """Figures for every country with a delegation in ``scope``, in no particular order."""
+def compare(scope: Scope, *, medians: bool = True) -> Comparison:
+    """Figures for every country with a delegation in ``scope``, in no particular order.
+
+    ``medians=False`` leaves the medians out (None), for a page that neither shows nor sorts by them (the tier grid:
+    they took most of its SQL's time)."""
     ensure_counted()
     report_year = report_year_for(scope.year)
-    criteria = _criteria(scope, report_year)
-    kept = {"country_id", *({"visit_year"} if scope.year is not None else ())}
-    by_country = grain(kept)
-    rows = {row.country_id: row for row in _countries(criteria, report_year, by_country)}
-    _add_requests_and_needs(rows, criteria, report_year, by_country)
-    for country_id, median in days_medians(
-        lambda banded: days_histogram(kept, FollowUpCount.country_id, banded=banded)
-        .outerjoin(TierPlacement, _placement_in(report_year))
-        .where(*criteria)
-    ).items():
+    queries = _queries(scope, report_year)
+    rows = {row.country_id: row for row in _countries(queries.countries)}
+    found = days_medians(lambda banded: queries.bands if banded else queries.days) if medians else {}
+    for country_id, median in found.items():
         if country_id in rows:
             rows[country_id].median_days = median
     visit_years: dict[int, set[int]] = defaultdict(set)
-    for country_id, year in db.session.execute(
-        _in_scope(criteria, report_year, FollowUpCount.country_id, FollowUpCount.visit_year)
-        .where(FollowUpCount.measure == "delegations", FollowUpCount.count > 0)
-        .group_by(FollowUpCount.country_id, FollowUpCount.visit_year)
-    ):
-        visit_years[country_id].add(year)
-    # The latest contact of each cohort of the grain (a country, when no year is chosen): an index lookup each.
-    for country_id, contacted in db.session.execute(
-        _in_scope(criteria, report_year, FollowUpCount.country_id, func.max(_cohort_last_contact(by_country)))
-        .where(FollowUpCount.measure == by_country.measure("delegations"), FollowUpCount.count > 0,
-               *by_country.constants)
-        .group_by(FollowUpCount.country_id)
-    ):  # fmt: skip
+    for country_id, years in _rows(queries.visit_years):
+        visit_years[country_id] = {int(year) for year in years.split(",")}
+    for country_id, contacted in _rows(queries.last_contacts):
         if contacted is not None and country_id in rows:
             rows[country_id].last_contact = day_of(contacted)
     return Comparison(report_year, list(rows.values()), visit_years)
 
 
+class _Queries(NamedTuple):
+    countries: Select[Any]
+    #: The days to delivery by band and by day, for ``days_medians``.
+    bands: Select[Any]
+    days: Select[Any]
+    visit_years: Select[Any]
+    last_contacts: Select[Any]
+
+
+@lru_cache(maxsize=32)
+def _queries(scope: Scope, report_year: int | None) -> _Queries:
+    """The comparison's statements for a scope, built once: building them took about 5 ms a page, as long as two of
+    its queries took to run. Only the SQL is kept; the figures are read afresh every time. A scope's statements
+    take about 160 KB: the latest 32 scopes are kept (a country page is a scope of its own)."""
+    kept = {"country_id", *({"visit_year"} if scope.year is not None else ())}
+    by_country = grain(kept)
+    bands, days = (
+        _narrowed(days_histogram(kept, FollowUpCount.country_id, banded=banded), scope, report_year)
+        for banded in (True, False)
+    )
+    return _Queries(
+        countries=_countries_query(scope, report_year, by_country),
+        bands=bands,
+        days=days,
+        # A row per country listing its years (group_concat, string_agg): one per year took longer to fetch.
+        visit_years=_in_scope(scope, report_year, FollowUpCount.country_id,
+                              func.aggregate_strings(cast(FollowUpCount.visit_year, String), ","))
+        .where(FollowUpCount.measure == "delegations", FollowUpCount.count > 0)
+        .group_by(FollowUpCount.country_id),
+        # The latest contact of each cohort of the grain (a country, when no year is chosen): an index lookup each.
+        last_contacts=_in_scope(scope, report_year, FollowUpCount.country_id,
+                                func.max(_cohort_last_contact(by_country)))
+        .where(FollowUpCount.measure == by_country.measure("delegations"), FollowUpCount.count > 0,
+               *by_country.constants)
+        .group_by(FollowUpCount.country_id),
+    )  # fmt: skip
+
+
+def _rows(query: Any) -> Sequence[Any]:
+    """The rows of ``query`` as plain rows, not ORM ones, fetched at once: the ORM's rows took twice as long."""
+    return db.session.connection().execute(query).all()
+
+
 def _criteria(scope: Scope, report_year: int | None) -> list[ColumnElement[bool]]:
     # The year, region and country mean what they mean on the lists and the health page; the tier does not (it
-    # is the country's tier in the report year, not the delegation's at its visit), so it is added here.
-    found = cohort_criteria(DelegationScope(year=scope.year, region=scope.region, country_id=scope.country_id))
+    # is the country's tier in the report year, not the delegation's at its visit), so it is added here. The
+    # region's countries are found first, then their cohorts by index: joined, SQLite read the days of every
+    # region's cohorts (21 ms, rather than 2.5, for a region's medians in a year).
+    found = cohort_criteria(DelegationScope(year=scope.year, country_id=scope.country_id))
+    if scope.region is not None:
+        found.append(FollowUpCount.country_id.in_(select(Country.id).where(Country.region == scope.region)))
     if scope.tier is not None:
         found.append(TierPlacement.tier == scope.tier)
     return found
 
 
-def _placement_in(report_year: int | None) -> Any:
-    return and_(TierPlacement.country_id == Country.id, TierPlacement.year == report_year)
+def _placement_in(report_year: int | None, country_id: Any = FollowUpCount.country_id) -> Any:
+    """The placement of a country (of a cohort, by default) in the report year."""
+    return and_(TierPlacement.country_id == country_id, TierPlacement.year == report_year)
 
 
-def _in_scope(criteria: list[ColumnElement[bool]], report_year: int | None, *columns: Any) -> Any:
-    return (
-        select(*columns)
-        .select_from(FollowUpCount)
-        .join(Country, Country.id == FollowUpCount.country_id)
-        .outerjoin(TierPlacement, _placement_in(report_year))
-        .where(*criteria)
-    )
+def _narrowed(query: Any, scope: Scope, report_year: int | None) -> Any:
+    """``query`` of the summary's cohorts narrowed to ``scope``, joined with the report's placements only for a
+    tier: an unused join cost a lookup per summary row, on SQLite ten times the rest of the query."""
+    if scope.tier is not None:
+        query = query.join(TierPlacement, _placement_in(report_year))
+    return query.where(*_criteria(scope, report_year))
+
+
+def _in_scope(scope: Scope, report_year: int | None, *columns: Any) -> Any:
+    return _narrowed(select(*columns).select_from(FollowUpCount), scope, report_year)
 
 
 def _cohort_last_contact(by_country: Grain) -> Any:
@@ -141,27 +180,36 @@ def _cohort_last_contact(by_country: Grain) -> Any:
     )
 
 
-def _countries(criteria: list[ColumnElement[bool]], report_year: int | None, by_country: Grain) -> list[CountryFigures]:
-    columns = (Country.id, Country.iso3, Country.name, Country.region, TierPlacement.tier)
-    query = (
-        _in_scope(criteria, report_year, *columns, func.sum(FollowUpCount.count))
-        .where(FollowUpCount.measure == by_country.measure("delegations"), *by_country.constants)
-        .group_by(*columns)
-        .having(func.sum(FollowUpCount.count) > 0)
-    )
-    return [CountryFigures(*row) for row in db.session.execute(query)]
+def _countries_query(scope: Scope, report_year: int | None, by_country: Grain) -> Select[Any]:
+    """A row per country with a delegation in scope: its name, region and tier, and its counts.
 
-
-def _add_requests_and_needs(rows: dict[int, CountryFigures], criteria: list[ColumnElement[bool]],
-                            report_year: int | None, by_country: Grain) -> None:
+    The counts are summed first, then the countries joined: joined before, every summary row looked up its country
+    and its placement (2,750 rows, twice the query's time)."""
     needs = [f"need:{category.value}" for category in NeedCategory]
-    measures = [by_country.measure(measure) for measure in ("requests", "on_time", "late", *needs)]
-    for country_id, logged, on_time, late, *per_category in db.session.execute(
-        _in_scope(criteria, report_year, FollowUpCount.country_id, *(counted(measure) for measure in measures))
+    measures = [by_country.measure(measure) for measure in ("delegations", "requests", "on_time", "late", *needs)]
+    counts = (
+        _in_scope(scope, report_year, FollowUpCount.country_id,
+                  *(counted(measure).label(f"count_{index}") for index, measure in enumerate(measures)))
         .where(FollowUpCount.measure.in_(measures), *by_country.constants)
         .group_by(FollowUpCount.country_id)
-    ):
-        if country_id in rows:
-            figures = rows[country_id]
-            figures.requests, figures.delivered, figures.on_time = logged, on_time + late, on_time
-            figures.needs = dict(zip(NeedCategory, per_category))
+        .having(counted(measures[0]) > 0)
+        .subquery()
+    )  # fmt: skip
+    return (
+        select(*_COUNTRY_COLUMNS, *list(counts.c)[1:])
+        .join_from(counts, Country, Country.id == counts.c.country_id)
+        .outerjoin(TierPlacement, _placement_in(report_year, Country.id))
+    )
+
+
+_COUNTRY_COLUMNS = (Country.id, Country.iso3, Country.name, Country.region, TierPlacement.tier)
+
+
+def _countries(query: Select[Any]) -> list[CountryFigures]:
+    found = []
+    for row in _rows(query):
+        delegations, logged, on_time, late, *per_category = row[len(_COUNTRY_COLUMNS):]
+        found.append(CountryFigures(*row[: len(_COUNTRY_COLUMNS)], delegations=delegations, requests=logged,
+                                    delivered=on_time + late, on_time=on_time,
+                                    needs=dict(zip(NeedCategory, per_category))))
+    return found

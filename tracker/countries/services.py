@@ -42,10 +42,11 @@ def tier_histories(country_ids: Iterable[int]) -> dict[int, dict[int, Tier]]:
     """Each country's placements by report year, for several countries in one query."""
     histories: dict[int, dict[int, Tier]] = {country_id: {} for country_id in country_ids}
     if histories:
-        for country_id, year, tier in db.session.execute(
+        # Plain rows, not ORM ones, fetched at once: thousands for the comparison of every hosted country.
+        for country_id, year, tier in db.session.connection().execute(
             select(TierPlacement.country_id, TierPlacement.year, TierPlacement.tier).where(
                 TierPlacement.country_id.in_(histories)
             )
-        ):
+        ).all():
             histories[country_id][year] = tier
     return histories
