@@ -217,6 +217,7 @@ def pages_to_measure() -> tuple[dict[str, str], str]:
         "mail log filtered": "/admin/mail?status=sent",
         "countries": "/countries/",
         "countries filtered": f"/countries/?region=europe&year={year}",
+        "tier movement": "/countries/tiers",
         "visit": f"/visits/{visit_id}",
         "delegation": f"/delegations/{delegation_id}",
         "request": f"/requests/{request_id}",
