@@ -143,7 +143,7 @@ class _Groups(dict[Any, Figures]):
 @dataclass(frozen=True)
 class _Cohorts:
     """The summary's rows of the groups in scope, grouped by the groups' key columns, in the coarsest grain that
-    keeps them."""
+    keeps them (``query`` does not say the grain's constants: its measures' names do)."""
 
     query: Any
     grain: Grain
@@ -162,13 +162,15 @@ def _add_counts(groups: _Groups, cohorts: _Cohorts, day: date) -> None:
     measures = ("delegations", "on_time", "late", "open", "active")
     # Their day is 0: said so, SQLite reads them by measure and day rather than skipping through every year.
     for *keys, delegations, on_time, late, open_now, active in db.session.execute(
-        cohorts.counted(*measures).where(cohorts.measures(*measures), FollowUpCount.day == 0)
+        cohorts.counted(*measures).where(cohorts.measures(*measures), FollowUpCount.day == 0, *cohorts.grain.constants)
     ):
         if delegations:
             figures = groups.of(keys)
             figures.on_time, figures.late = on_time, late
             figures.overdue, figures.followed_up, figures.quiet = open_now, active, active
-    # Still owed but due from today on; active but the visit not over; contacted (or back) in the quiet days.
+    # Still owed but due from today on; active but the visit not over; contacted (or back) in the quiet days. Not
+    # said the grain's constants: with them, both databases read each measure's every row by them (SQLite 4.6 ms,
+    # PostgreSQL 3.5 at national scale), not its rows from a day on by the measure's days (0.7, 0.9).
     recent = {"open_due": today, "active_ended": today, "active_quiet": quiet_from}
     from_then = [
         and_(FollowUpCount.measure == cohorts.grain.measure(measure), FollowUpCount.day >= on)
@@ -188,7 +190,7 @@ def _cohorts(key_columns: list[ColumnElement[Any]], coarsest: Grain, criteria: l
         select(*key_columns)
         .select_from(FollowUpCount)
         .outerjoin(Country, Country.id == FollowUpCount.country_id)
-        .where(*coarsest.constants, *criteria)
+        .where(*criteria)
         .group_by(*key_columns)
     )
     return _Cohorts(query, coarsest)
