@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
@@ -29,6 +29,7 @@ from tracker.health.summary import (
     days_medians,
     grain,
     kept_by,
+    month_number,
 )
 from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, Region, Tier
@@ -115,7 +116,7 @@ def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) ->
     rows = sorted(groups.values(), key=_ordering(dimension))
     total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
     total.median_days = days_medians(lambda banded: days_histogram(kept, banded=banded).where(*criteria)).get(())
-    return Health(scope, dimension, day, total, rows, overdue_trend(scope, day))
+    return Health(scope, dimension, day, total, rows, _trend(scope, day))
 
 
 class _Groups(dict[Any, Figures]):
@@ -209,29 +210,46 @@ def trend_days(day: date) -> list[date]:
     return [*reversed(ends), day]
 
 
-def _overdue_on(number: int) -> ColumnElement[Any]:
-    """How many of the overdue spans a query reads are open on the day ``number`` (not ``counted``: the query reads
-    only overdue spans, and saying so again in each sum took SQLite four times as long)."""
-    overdue = func.sum(FollowUpCount.count).filter(FollowUpCount.day <= number, FollowUpCount.until > number)
-    return func.coalesce(overdue, 0)
-
-
 def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
-    """Overdue requests in ``scope`` at each of ``trend_days(day)``, in one query: the requests overdue from a day
-    on or before it until a day after it (only those overdue until after the first day are read)."""
+    """Overdue requests in ``scope`` at each of ``trend_days(day)``."""
     ensure_counted()
-    days = trend_days(day)
-    numbers = [day_number(d) for d in days]
-    query = (
-        select(*(_overdue_on(number) for number in numbers))
-        .select_from(FollowUpCount)
-        .where(FollowUpCount.measure == "overdue", FollowUpCount.until > numbers[0], *cohort_criteria(scope))
+    return _trend(scope, day)
+
+
+def _trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
+    """``overdue_trend`` in one query, the summary counted.
+
+    At a month end, the spans overdue from its month or before until a later month (``overdue_months``, a few hundred
+    rows in the coarsest grain that keeps the scope: reading every overdue span of the year by day took 6 ms at
+    national scale). Today, the last month end's less the spans delivered since, plus those overdue since: two
+    ranges of this month's spans by day."""
+    ends, month_end = trend_days(day), trend_days(day)[-2]
+    months = [month_number(end) for end in ends[:-1]]
+    coarsest, criteria = grain(kept_by(scope)), cohort_criteria(scope)
+
+    def spans(*columns: ColumnElement[Any], measure: str, since: ColumnElement[bool]) -> Select[Any]:
+        query = select(*columns).select_from(FollowUpCount).where(FollowUpCount.measure == measure, since, *criteria)
+        # The cohorts' countries only for a region: reading one per span took as long as the rest.
+        return query.join(Country, Country.id == FollowUpCount.country_id) if scope.region is not None else query
+
+    last, today = day_number(month_end), day_number(day)
+    started, delivered = (
+        spans(func.coalesce(func.sum(FollowUpCount.count), 0), measure="overdue", since=column > last)
+        .where(column <= today)
+        .correlate(None)
+        .scalar_subquery()
+        for column in (FollowUpCount.day, FollowUpCount.until)
     )
-    # The cohorts' countries only for a region: reading one per overdue span took as long as the rest.
-    if scope.region is not None:
-        query = query.join(Country, Country.id == FollowUpCount.country_id)
-    counts = db.session.execute(query).one()
-    return [TrendPoint(d, count) for d, count in zip(days, counts)]
+    at_month_ends = [
+        func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.day <= month, FollowUpCount.until > month), 0)
+        for month in months
+    ]
+    *counts, started_since, delivered_since = db.session.execute(
+        spans(*at_month_ends, started, delivered, measure=coarsest.measure("overdue_months"),
+              since=FollowUpCount.until > months[0])
+    ).one()
+    counts.append(counts[-1] + started_since - delivered_since)
+    return [TrendPoint(end, overdue) for end, overdue in zip(ends, counts)]
 
 
 #: The summary's cohort column each dimension groups by (a region by the cohorts' countries).

@@ -18,6 +18,9 @@ open            0                                     requests still owed
 open_due        due date                              requests still owed (overdue = open − due from today)
 overdue         first day overdue; ``until`` the day  requests not called off that were overdue some day
                 it was delivered (``NEVER`` if not)   (``overdue_on(d)``: day ≤ d < until)
+overdue_months  ``month_number`` of the first day     the same spans by month, those over a month end: a
+                overdue; ``until`` that of the day    month end's overdue requests are day ≤ its month <
+                delivered (``NEVER`` if not)          until (the overdue trend)
 delegations     0                                     delegations
 active          0                                     delegations followed up (status active)
 active_ended    last day of the visit                 active delegations (followed up once it is past)
@@ -65,6 +68,11 @@ def day_number(day: date) -> int:
 
 def day_of(number: int) -> date:
     return EPOCH + timedelta(days=number)
+
+
+def month_number(day: date) -> int:
+    """A day's month as ``overdue_months`` stores it: months since year 0's January."""
+    return day.year * 12 + day.month - 1
 
 
 #: Coarser cohorts ("grains"): (suffix of the measure, the one cohort column it keeps). The other two columns are
