@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement
 from wtforms import IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from tracker.forms import FilterForm, options
+from tracker.forms import FilterForm, LongSelect, options
 from tracker.models import Country, Delegation, Region, Tier, Visit
 
 
@@ -50,7 +50,7 @@ def scope_fields() -> tuple[SelectField, SelectField, SelectField, IntegerField]
     """The country, tier, region and year filters of a ``ScopeFilterForm``, declared where the form wants them
     (a form shows its fields in the order they were created)."""
     return (
-        SelectField("Country", coerce=str, validators=[Optional()]),
+        SelectField("Country", coerce=str, validators=[Optional()], widget=LongSelect()),
         SelectField("Tier at visit", choices=options([("", "Any tier")], Tier.choices()), validators=[Optional()]),
         SelectField("Region", choices=options([("", "Any region")], Region.choices()), validators=[Optional()]),
         IntegerField("Visit year", validators=[Optional(), NumberRange(min=1990, max=2100)]),
