@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, select
 
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
@@ -34,6 +34,7 @@ from tracker.health.summary import (
 from tracker.health.summary_triggers import ensure_counted
 from tracker.models import Country, FollowUpCount, Region, Tier
 from tracker.models.base import LabelledEnum
+from tracker.sql_medians import OVERALL
 
 #: "Delegations with no logged contact in 90 days".
 QUIET_DAYS = 90
@@ -107,15 +108,17 @@ def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) ->
     kept, criteria = kept_by(scope), cohort_criteria(scope)
     _add_counts(groups, _cohorts(key_columns, grain(kept | {_KEPT[dimension]}), criteria), day)
     by_group = days_medians(
-        lambda banded: days_histogram(kept | {_KEPT[dimension]}, *key_columns, banded=banded).where(*criteria)
+        lambda banded: days_histogram(kept | {_KEPT[dimension]}, *key_columns, banded=banded).where(*criteria),
+        overall=True,
     )
+    overall_median = by_group.pop(OVERALL, None)
     for stored, median in by_group.items():
         figures = groups.get(groups.key(stored[0] if isinstance(stored, tuple) else stored))
         if figures is not None:
             figures.median_days = median
     rows = sorted(groups.values(), key=_ordering(dimension))
     total = Figures(None, "All", **{name: sum(getattr(row, name) for row in rows) for name in _COUNTS})
-    total.median_days = days_medians(lambda banded: days_histogram(kept, banded=banded).where(*criteria)).get(())
+    total.median_days = overall_median
     return Health(scope, dimension, day, total, rows, _trend(scope, day))
 
 
@@ -210,6 +213,14 @@ def trend_days(day: date) -> list[date]:
     return [*reversed(ends), day]
 
 
+#: The spans overdue at each month end of the trend (``month_<n>``, ``month_number``), made once: making them took
+#: as long as the query.
+_AT_MONTH_ENDS = [
+    func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.day <= month, FollowUpCount.until > month), 0)
+    for month in (bindparam(f"month_{index}", type_=Integer) for index in range(TREND_MONTHS))
+]
+
+
 def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
     """Overdue requests in ``scope`` at each of ``trend_days(day)``."""
     ensure_counted()
@@ -240,13 +251,10 @@ def _trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
         .scalar_subquery()
         for column in (FollowUpCount.day, FollowUpCount.until)
     )
-    at_month_ends = [
-        func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.day <= month, FollowUpCount.until > month), 0)
-        for month in months
-    ]
     *counts, started_since, delivered_since = db.session.execute(
-        spans(*at_month_ends, started, delivered, measure=coarsest.measure("overdue_months"),
-              since=FollowUpCount.until > months[0])
+        spans(*_AT_MONTH_ENDS, started, delivered, measure=coarsest.measure("overdue_months"),
+              since=FollowUpCount.until > months[0]),
+        {f"month_{index}": month for index, month in enumerate(months)},
     ).one()
     counts.append(counts[-1] + started_since - delivered_since)
     return [TrendPoint(end, overdue) for end, overdue in zip(ends, counts)]

@@ -148,10 +148,10 @@ def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = 
     )
 
 
-def days_medians(histogram: Callable[[bool], Select[Any]]) -> dict[Any, float]:
+def days_medians(histogram: Callable[[bool], Select[Any]], overall: bool = False) -> dict[Any, float]:
     """The median days to delivery of each group of ``histogram(banded)`` (``days_histogram`` with the caller's
-    scope): see ``tracker.sql_medians.medians_of_counts``."""
-    return medians_of_counts(histogram(True), histogram(False), FollowUpCount.day, DAYS_BAND)
+    scope), and of all of them under ``OVERALL`` if asked: see ``tracker.sql_medians.medians_of_counts``."""
+    return medians_of_counts(histogram(True), histogram(False), FollowUpCount.day, DAYS_BAND, overall=overall)
 
 
 def kept_by(scope: DelegationScope) -> set[str]:
