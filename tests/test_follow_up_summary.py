@@ -22,6 +22,7 @@ from tracker.health.summary import DAYS_BAND, NEVER, day_number, day_of, month_n
 from tracker.health.summary_triggers import count_everything, count_last_contacts, count_overdue_months, ensure_counted
 from tracker.info_requests.queries import CALLED_OFF, delivered_late, delivered_on_time, overdue, overdue_on
 from tracker.models import (
+    OPEN_STATUSES,
     ContactChannel,
     ContactLog,
     Delegation,
@@ -241,6 +242,7 @@ def test_the_figures_count_what_the_lists_conditions_select(app: Flask) -> None:
     assert health.total.on_time == db.session.scalar(requests.where(delivered_on_time()))
     assert health.total.late == db.session.scalar(requests.where(delivered_late()))
     assert health.total.overdue == db.session.scalar(requests.where(overdue(day)))
+    assert health.total.open == db.session.scalar(requests.where(InfoRequest.status.in_(OPEN_STATUSES))) > 0
     assert [point.overdue for point in health.trend] == [
         db.session.scalar(requests.where(overdue_on(d))) for d in trend_days(day)
     ]

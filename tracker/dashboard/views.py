@@ -16,7 +16,6 @@ from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.charts import Links, health_charts
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health
-from tracker.health.summary import total
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
 from tracker.reminders.followups import first_needing_attention
 
@@ -44,7 +43,6 @@ def home() -> str:
     ).all()
     follow_ups = first_needing_attention(day, PANEL_ROWS, Delegation.liaison_id == current_user.id)
     health = follow_up_health(DelegationScope(), Dimension.TIER, day)
-    open_requests = db.session.scalar(total("open"))
     return render_template(
         "dashboard/home.html",
         overdue=overdue,
@@ -53,7 +51,7 @@ def home() -> str:
         follow_ups_count=follow_ups.due_count,
         quiet=follow_ups.quiet,
         quiet_count=follow_ups.quiet_count,
-        open_requests=open_requests,
+        open_requests=health.total.open,
         health=health,
         charts=health_charts(health),
         links=Links(health),

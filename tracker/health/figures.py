@@ -60,6 +60,8 @@ class Figures:
     label: str
     on_time: int = 0
     late: int = 0
+    #: Still owed, whatever the due date.
+    open: int = 0
     #: Still owed and past the due date, today.
     overdue: int = 0
     #: Median days from logging a request to delivering it.
@@ -171,7 +173,8 @@ def _add_counts(groups: _Groups, cohorts: _Cohorts, day: date) -> None:
         if delegations:
             figures = groups.of(keys)
             figures.on_time, figures.late = on_time, late
-            figures.overdue, figures.followed_up, figures.quiet = open_now, active, active
+            figures.open = figures.overdue = open_now
+            figures.followed_up = figures.quiet = active
     # Still owed but due from today on; active but the visit not over; contacted (or back) in the quiet days. Not
     # said the grain's constants: with them, both databases read each measure's every row by them (SQLite 4.6 ms,
     # PostgreSQL 3.5 at national scale), not its rows from a day on by the measure's days (0.7, 0.9).
@@ -201,7 +204,7 @@ def _cohorts(key_columns: list[ColumnElement[Any]], coarsest: Grain, criteria: l
 
 
 #: The figures that add up across groups (the median does not).
-_COUNTS = ("on_time", "late", "overdue", "followed_up", "quiet")
+_COUNTS = ("on_time", "late", "open", "overdue", "followed_up", "quiet")
 
 
 def trend_days(day: date) -> list[date]:

@@ -126,13 +126,6 @@ def counted(measure: str, *criteria: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.measure == measure, *criteria), 0)
 
 
-def total(measure: str) -> Select[Any]:
-    """How many ``measure`` counts in all, from the coarsest grain (a row per tier)."""
-    coarsest = grain(set())
-    named = coarsest.measure(measure)
-    return select(counted(named)).where(FollowUpCount.measure == named, *coarsest.constants)
-
-
 def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = False) -> Select[Any]:
     """(columns..., days to delivery, how many) of the summary's coarsest histogram that keeps the cohort columns
     ``kept`` (see ``grain``), joined with the cohorts' ``Country``, for ``tracker.sql_medians.medians_of_counts``;
