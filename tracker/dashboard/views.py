@@ -14,7 +14,7 @@ from tracker.countries.tier_changes import recent_tier_changes
 from tracker.dashboard import bp
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.health.charts import Links, health_charts
+from tracker.health.charts import HealthCharts, Links
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
 from tracker.reminders.followups import first_needing_attention
@@ -53,7 +53,7 @@ def home() -> str:
         quiet_count=follow_ups.quiet_count,
         open_requests=health.total.open,
         health=health,
-        charts=health_charts(health),
+        charts=HealthCharts(health),
         links=Links(health),
         quiet_days=QUIET_DAYS,
         due_soon_days=DUE_SOON_DAYS,
