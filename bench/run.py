@@ -109,7 +109,7 @@ def served(app: str, env: dict[str, str], port: int):
     try:
         for _ in range(300):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/app.css" if "tracker" in app else
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/app.css" if app == "wsgi:app" else
                                        f"http://127.0.0.1:{port}/", timeout=2).read()
                 break
             except OSError:
@@ -271,7 +271,7 @@ def measure_pages(scale: str, password: str, env: dict[str, str]) -> tuple[dict,
     pages, email = pages_to_measure()
     count = int(os.environ.get("BENCH_REQUESTS") or REQUESTS[scale])
     results = {}
-    with served("tracker:create_app()", env, 8771) as worker:
+    with served("wsgi:app", env, 8771) as worker:  # as deployed (README: gunicorn wsgi:app)
         staff, portal = Client("http://127.0.0.1:8771"), Client("http://127.0.0.1:8771")
         staff.post_form("/login", {"email": ADMIN_EMAIL, "password": password})
         portal.post_form(portal_link(email), {})

@@ -18,10 +18,11 @@ from tracker.clock import today
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health, trend_days
-from tracker.health.summary import DAYS_BAND, NEVER, day_number
-from tracker.health.summary_triggers import count_everything, count_last_contacts, ensure_counted
+from tracker.health.summary import DAYS_BAND, NEVER, day_number, day_of, month_number
+from tracker.health.summary_triggers import count_everything, count_last_contacts, count_overdue_months, ensure_counted
 from tracker.info_requests.queries import CALLED_OFF, delivered_late, delivered_on_time, overdue, overdue_on
 from tracker.models import (
+    OPEN_STATUSES,
     ContactChannel,
     ContactLog,
     Delegation,
@@ -101,6 +102,10 @@ def from_scratch(zone: str) -> Counter[tuple]:
         until = day_number(delivered_on) if delivered_on else NEVER
         if request.status not in CALLED_OFF and overdue_from < until:
             count("overdue", request.delegation_id, overdue_from, until)
+            from_month = month_number(day_of(overdue_from))
+            until_month = month_number(delivered_on) if delivered_on else NEVER
+            if from_month < until_month:
+                count("overdue_months", request.delegation_id, from_month, until_month)
     return counts
 
 
@@ -237,6 +242,7 @@ def test_the_figures_count_what_the_lists_conditions_select(app: Flask) -> None:
     assert health.total.on_time == db.session.scalar(requests.where(delivered_on_time()))
     assert health.total.late == db.session.scalar(requests.where(delivered_late()))
     assert health.total.overdue == db.session.scalar(requests.where(overdue(day)))
+    assert health.total.open == db.session.scalar(requests.where(InfoRequest.status.in_(OPEN_STATUSES))) > 0
     assert [point.overdue for point in health.trend] == [
         db.session.scalar(requests.where(overdue_on(d))) for d in trend_days(day)
     ]
@@ -266,3 +272,15 @@ def test_the_migrations_backfill_counts_what_the_triggers_did(app: Flask) -> Non
     db.session.commit()
     assert summary() == kept == from_scratch(app.config["TIMEZONE"])
     _last_contacts_are_kept()
+
+
+def test_overdue_months_counted_from_the_overdue_spans_equal_what_the_triggers_count(app: Flask) -> None:
+    """Migration j2e4a6c8d0f3 counts the overdue spans by month from the summary's overdue spans."""
+    day = today()
+    _change_everything(_records(day), day)
+    kept = summary()
+    assert any(key[0].startswith("overdue_months") for key in kept)
+    db.session.execute(delete(FollowUpCount).where(FollowUpCount.measure.like("overdue_months%")))
+    count_overdue_months(db.session.connection())
+    db.session.commit()
+    assert summary() == kept

@@ -6,11 +6,12 @@ from __future__ import annotations
 import random
 import statistics
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from tracker.extensions import db
 from tracker.health.summary import DAYS_BAND, days_histogram, days_medians
 from tracker.models import FollowUpCount
+from tracker.sql_medians import OVERALL
 
 #: Days to delivery per group (a visit year here): the group's median is worked out from these alone.
 GROUPS = {
@@ -54,3 +55,24 @@ def test_medians_from_bands_equal_the_medians_of_the_values() -> None:
 def test_no_delivery_has_no_median() -> None:
     assert days_medians(lambda banded: days_histogram({"visit_year", "tier"}, FollowUpCount.visit_year,
                                                       banded=banded)) == {}  # fmt: skip
+
+
+def test_the_overall_median_from_the_groups_rows_equals_the_median_of_every_value() -> None:
+    """Read with the groups' medians (the middle of all lies between theirs), for many mixes of groups."""
+    shuffled = random.Random(4)
+    for attempt in range(12):
+        db.session.execute(delete(FollowUpCount))
+        groups = {year: [shuffled.randint(-40, 90 * (year % 5 + 1)) for _ in range(shuffled.randint(1, 30))]
+                  for year in range(2000, 2000 + shuffled.randint(1, 6))}  # fmt: skip
+        _histograms(groups)
+        found = days_medians(
+            lambda banded: days_histogram({"visit_year", "tier"}, FollowUpCount.visit_year, banded=banded),
+            overall=True,
+        )
+        everything = [value for values in groups.values() for value in values]
+        assert found.pop(OVERALL) == statistics.median(everything), attempt
+        assert found == {year: statistics.median(values) for year, values in groups.items()}
+
+
+def test_no_delivery_has_no_overall_median() -> None:
+    assert OVERALL not in days_medians(lambda banded: days_histogram(set(), banded=banded), overall=True)

@@ -30,30 +30,38 @@ class _Middle:
     high: int
 
 
+#: The key of the median of every group's values together (``medians_of_counts(overall=True)``).
+OVERALL = object()
+
+
 def medians_of_counts(bands: Select[Any], histogram: Select[Any], value: ColumnElement[Any],
-                      band_width: int) -> dict[Any, float]:
+                      band_width: int, *, overall: bool = False) -> dict[Any, float]:
     """The median for each group of ``histogram``, whose rows are (group columns..., ``value``, how many);
     ``bands`` has the same rows with the value's band (value / ``band_width``, as SQL divides integers: towards
     zero) for the value.
 
     Keys are the group's value (one group column), a tuple (several), or ``()`` for the whole selection (none).
-    Rows whose value is NULL are left out; a group counting nothing has no key.
+    Rows whose value is NULL are left out; a group counting nothing has no key. ``overall``: also the median of
+    all the groups' values together, under ``OVERALL``, from the same rows (it lies between the groups' middles,
+    so among the values read for them), rather than two more queries.
     """
-    middles = {key: _middle(counts, band_width) for key, counts in _counted(bands).items()}
+    banded = _counted(bands, overall)
+    middles = {key: _middle(counts, band_width) for key, counts in banded.items()}
     # The middles lie close together (a few bands of every group): one range of values, each group's kept apart.
     # Read even when there is none (an empty range), so that a page runs the same queries whatever its data.
     low = min((middle.low for middle in middles.values()), default=0)
     high = max((middle.high for middle in middles.values()), default=-1)
     found = {}
-    for key, counts in _counted(histogram.where(value.between(low, high))).items():
+    for key, counts in _counted(histogram.where(value.between(low, high)), overall).items():
         middle = middles.get(key)
         if middle is not None:
             found[key] = _median(sorted(pair for pair in counts if middle.low <= pair[0] <= middle.high), middle)
     return found
 
 
-def _counted(histogram: Select[Any]) -> dict[Any, list[tuple[Any, int]]]:
+def _counted(histogram: Select[Any], overall: bool = False) -> dict[Any, list[tuple[Any, int]]]:
     counted: dict[Any, list[tuple[Any, int]]] = defaultdict(list)
+    together: dict[Any, int] = defaultdict(int)
     # Plain rows, not ORM ones, fetched at once: thousands of them for a median per country.
     rows = db.session.connection().execute(histogram).all()
     groups = len(rows[0]) - 2 if rows else 0
@@ -61,6 +69,9 @@ def _counted(histogram: Select[Any]) -> dict[Any, list[tuple[Any, int]]]:
         value, number = row[-2], row[-1]
         if value is not None and number:
             counted[row[0] if groups == 1 else tuple(row[:groups])].append((value, number))
+            together[value] += number
+    if overall and together:
+        counted[OVERALL] = list(together.items())
     return counted
 
 

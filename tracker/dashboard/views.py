@@ -14,9 +14,8 @@ from tracker.countries.tier_changes import recent_tier_changes
 from tracker.dashboard import bp
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
-from tracker.health.charts import Links, health_charts
+from tracker.health.charts import HealthCharts, Links
 from tracker.health.figures import QUIET_DAYS, Dimension, follow_up_health
-from tracker.health.summary import total
 from tracker.models import OPEN_STATUSES, Delegation, InfoRequest
 from tracker.reminders.followups import first_needing_attention
 
@@ -44,7 +43,6 @@ def home() -> str:
     ).all()
     follow_ups = first_needing_attention(day, PANEL_ROWS, Delegation.liaison_id == current_user.id)
     health = follow_up_health(DelegationScope(), Dimension.TIER, day)
-    open_requests = db.session.scalar(total("open"))
     return render_template(
         "dashboard/home.html",
         overdue=overdue,
@@ -53,9 +51,9 @@ def home() -> str:
         follow_ups_count=follow_ups.due_count,
         quiet=follow_ups.quiet,
         quiet_count=follow_ups.quiet_count,
-        open_requests=open_requests,
+        open_requests=health.total.open,
         health=health,
-        charts=health_charts(health),
+        charts=HealthCharts(health),
         links=Links(health),
         quiet_days=QUIET_DAYS,
         due_soon_days=DUE_SOON_DAYS,

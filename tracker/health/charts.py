@@ -6,7 +6,7 @@ own filter arguments, so the list a bar opens counts what the bar counts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import url_for
@@ -38,41 +38,49 @@ QUIET_SERIES = Series("quiet", f"No contact in {QUIET_DAYS} days", VERMILLION, "
 IN_TOUCH_SERIES = Series("in_touch", "Contacted", SKY_BLUE)
 
 
-@dataclass(frozen=True)
 class HealthCharts:
-    trend: ColumnChart
-    outcomes: BarChart
-    medians: BarChart
-    quiet: BarChart
+    """The health charts, each made when a template first reads it: the dashboard shows two of the four (making the
+    other two, with their links, was a tenth of its Python)."""
 
+    def __init__(self, health: Health) -> None:
+        self.health = health
 
-def health_charts(health: Health) -> HealthCharts:
-    groups = [(group, Links(health, group)) for group in health.groups]
-    outcomes = [
-        BarRow(group.label, (group.on_time, group.late, group.overdue), (to.on_time, to.late, to.overdue),
-               outcome_note(group))
-        for group, to in groups
-    ]  # fmt: skip
-    medians = [
-        BarRow(group.label, (group.median_days,), (to.delivered,), median_note(group)) for group, to in groups
-    ]
-    quiet = [
-        BarRow(group.label, (group.quiet, group.followed_up - group.quiet), (to.quiet, None), quiet_note(group))
-        for group, to in groups
-    ]
-    last = len(health.trend) - 1
-    trend = [
-        ColumnPoint("Now" if index == last else point.day.strftime("%b"), point.overdue,
-                    Links(health).overdue_on(point.day), _year_label(point.day, index),
-                    f"{'Today, ' if index == last else ''}{format_date(point.day)}")
-        for index, point in enumerate(health.trend)
-    ]  # fmt: skip
-    return HealthCharts(
-        trend=column_chart(trend),
-        outcomes=bar_chart(outcomes, (ON_TIME_SERIES, LATE_SERIES, OVERDUE_SERIES), as_shares=True),
-        medians=bar_chart(medians, (MEDIAN_SERIES,)),
-        quiet=bar_chart(quiet, (QUIET_SERIES, IN_TOUCH_SERIES)),
-    )
+    @cached_property
+    def _groups(self) -> list[tuple[Figures, Links]]:
+        return [(group, Links(self.health, group)) for group in self.health.groups]
+
+    @cached_property
+    def trend(self) -> ColumnChart:
+        last = len(self.health.trend) - 1
+        return column_chart([
+            ColumnPoint("Now" if index == last else point.day.strftime("%b"), point.overdue,
+                        Links(self.health).overdue_on(point.day), _year_label(point.day, index),
+                        f"{'Today, ' if index == last else ''}{format_date(point.day)}")
+            for index, point in enumerate(self.health.trend)
+        ])  # fmt: skip
+
+    @cached_property
+    def outcomes(self) -> BarChart:
+        rows = [
+            BarRow(group.label, (group.on_time, group.late, group.overdue), (to.on_time, to.late, to.overdue),
+                   outcome_note(group))
+            for group, to in self._groups
+        ]  # fmt: skip
+        return bar_chart(rows, (ON_TIME_SERIES, LATE_SERIES, OVERDUE_SERIES), as_shares=True)
+
+    @cached_property
+    def medians(self) -> BarChart:
+        rows = [BarRow(group.label, (group.median_days,), (to.delivered,), median_note(group))
+                for group, to in self._groups]  # fmt: skip
+        return bar_chart(rows, (MEDIAN_SERIES,))
+
+    @cached_property
+    def quiet(self) -> BarChart:
+        rows = [
+            BarRow(group.label, (group.quiet, group.followed_up - group.quiet), (to.quiet, None), quiet_note(group))
+            for group, to in self._groups
+        ]
+        return bar_chart(rows, (QUIET_SERIES, IN_TOUCH_SERIES))
 
 
 class Links:

@@ -18,6 +18,9 @@ open            0                                     requests still owed
 open_due        due date                              requests still owed (overdue = open − due from today)
 overdue         first day overdue; ``until`` the day  requests not called off that were overdue some day
                 it was delivered (``NEVER`` if not)   (``overdue_on(d)``: day ≤ d < until)
+overdue_months  ``month_number`` of the first day     the same spans by month, those over a month end: a
+                overdue; ``until`` that of the day    month end's overdue requests are day ≤ its month <
+                delivered (``NEVER`` if not)          until (the overdue trend)
 delegations     0                                     delegations
 active          0                                     delegations followed up (status active)
 active_ended    last day of the visit                 active delegations (followed up once it is past)
@@ -65,6 +68,11 @@ def day_number(day: date) -> int:
 
 def day_of(number: int) -> date:
     return EPOCH + timedelta(days=number)
+
+
+def month_number(day: date) -> int:
+    """A day's month as ``overdue_months`` stores it: months since year 0's January."""
+    return day.year * 12 + day.month - 1
 
 
 #: Coarser cohorts ("grains"): (suffix of the measure, the one cohort column it keeps). The other two columns are
@@ -118,13 +126,6 @@ def counted(measure: str, *criteria: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(FollowUpCount.count).filter(FollowUpCount.measure == measure, *criteria), 0)
 
 
-def total(measure: str) -> Select[Any]:
-    """How many ``measure`` counts in all, from the coarsest grain (a row per tier)."""
-    coarsest = grain(set())
-    named = coarsest.measure(measure)
-    return select(counted(named)).where(FollowUpCount.measure == named, *coarsest.constants)
-
-
 def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = False) -> Select[Any]:
     """(columns..., days to delivery, how many) of the summary's coarsest histogram that keeps the cohort columns
     ``kept`` (see ``grain``), joined with the cohorts' ``Country``, for ``tracker.sql_medians.medians_of_counts``;
@@ -140,10 +141,10 @@ def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = 
     )
 
 
-def days_medians(histogram: Callable[[bool], Select[Any]]) -> dict[Any, float]:
+def days_medians(histogram: Callable[[bool], Select[Any]], overall: bool = False) -> dict[Any, float]:
     """The median days to delivery of each group of ``histogram(banded)`` (``days_histogram`` with the caller's
-    scope): see ``tracker.sql_medians.medians_of_counts``."""
-    return medians_of_counts(histogram(True), histogram(False), FollowUpCount.day, DAYS_BAND)
+    scope), and of all of them under ``OVERALL`` if asked: see ``tracker.sql_medians.medians_of_counts``."""
+    return medians_of_counts(histogram(True), histogram(False), FollowUpCount.day, DAYS_BAND, overall=overall)
 
 
 def kept_by(scope: DelegationScope) -> set[str]:

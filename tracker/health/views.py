@@ -11,7 +11,7 @@ from tracker.clock import today
 from tracker.exports.tables import Cell
 from tracker.exports.web import csv_download
 from tracker.health import bp
-from tracker.health.charts import Links, health_charts
+from tracker.health.charts import HealthCharts, Links
 from tracker.health.figures import QUIET_DAYS, Dimension, Figures, follow_up_health, overdue_trend
 from tracker.health.forms import HealthFilterForm
 
@@ -38,7 +38,7 @@ def page() -> str:
         "health/page.html",
         filters=filters,
         health=health,
-        charts=health_charts(health),
+        charts=HealthCharts(health),
         links=Links(health),
         dimensions=list(Dimension),
         quiet_days=QUIET_DAYS,

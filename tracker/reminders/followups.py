@@ -161,14 +161,16 @@ def first_needing_attention(today: date, shown: int, *criteria: ColumnElement[An
         .limit(shown)
     ).all()
     named = with_names({*due_ids, *quiet_ids})
+    # Both counts in one statement: each is an index's count; a round trip each was a tenth of the panel's time.
+    due_count, quiet_count = connection.execute(select(_count(due), _count(quiet))).one()
     return FirstNeedingAttention(
-        due=[named[delegation_id] for delegation_id in due_ids], due_count=_count(due),
-        quiet=[named[delegation_id] for delegation_id in quiet_ids], quiet_count=_count(quiet),
+        due=[named[delegation_id] for delegation_id in due_ids], due_count=due_count,
+        quiet=[named[delegation_id] for delegation_id in quiet_ids], quiet_count=quiet_count,
     )  # fmt: skip
 
 
-def _count(criteria: list[ColumnElement[bool]]) -> int:
-    return db.session.connection().scalar(select(func.count()).select_from(Delegation).where(*criteria)) or 0
+def _count(criteria: list[ColumnElement[bool]]) -> ColumnElement[int]:
+    return select(func.count()).select_from(Delegation).where(*criteria).scalar_subquery()
 
 
 def with_names(delegation_ids: set[int]) -> dict[int, FollowUp]:
