@@ -1,7 +1,7 @@
 """The follow-up health charts: which bars and columns, what each says beside it, and which list each links to.
 
-The geometry is ``tracker.charts``; the links carry the page's filters plus the bar's group, in the lists'
-own filter arguments, so the list a bar opens counts what the bar counts.
+The geometry is ``tracker.bar_charts`` and ``tracker.charts``; the links carry the page's filters plus the bar's
+group, in the lists' own filter arguments, so the list a bar opens counts what the bar counts.
 """
 
 from __future__ import annotations
@@ -12,20 +12,8 @@ from urllib.parse import quote_plus
 
 from flask import url_for
 
-from tracker.charts import (
-    BLUE,
-    GREEN,
-    ORANGE,
-    SKY_BLUE,
-    VERMILLION,
-    BarChart,
-    BarRow,
-    ColumnChart,
-    ColumnPoint,
-    Series,
-    bar_chart,
-    column_chart,
-)
+from tracker.bar_charts import BarChart, BarRow, Series, bar_chart
+from tracker.charts import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, ColumnChart, ColumnPoint, column_chart
 from tracker.health.figures import QUIET_DAYS, Figures, Health
 from tracker.info_requests.forms import DELIVERED, LATE, ON_TIME, OPEN, OVERDUE
 from tracker.models import DelegationStatus
