@@ -91,9 +91,10 @@ class BarChart:
     #: Shown when there is more than one series.
     legend: list[Legend]
 
-
     def bars_svg(self, fills: dict[str, str]) -> Markup:
-        """Each bar's label and note, then its segments (``fills`` by series key), each with its value when it fits."""
+        """Each bar's label and note, then its segments (``fills`` by series key), each with its value when it fits.
+        A segment's text is a number (or a dash): nothing in it to escape."""
+        fills = {key: escape(fill) for key, fill in fills.items()}
         parts = []
         for bar in self.bars:
             label_y = bar.y + 14
@@ -106,10 +107,10 @@ class BarChart:
                 if not segment.width > 0:
                     continue
                 parts.append(f'    <rect class="segment" x="{segment.x}" y="{y}" width="{segment.width}" '
-                             f'height="{self.bar_height}" fill="{escape(fills[segment.series.key])}"/>\n')
+                             f'height="{self.bar_height}" fill="{fills[segment.series.key]}"/>\n')
                 if segment.text_fits:
                     parts.append(f'<text class="segment-value" x="{segment.x + segment.width / 2}" y="{text_y}" '
-                                 f'text-anchor="middle">{escape(segment.text)}</text>')
+                                 f'text-anchor="middle">{segment.text}</text>')
         return Markup("".join(parts))
 
     def links_svg(self) -> Markup:
@@ -132,9 +133,9 @@ class BarChart:
         for bar in self.bars:
             parts.append(f'      <tr><th scope="row">{escape(bar.label)}</th>\n')
             for segment in bar.segments:
-                text = escape(segment.text)
+                text = segment.text
                 if segment.link and segment.value is not None:
-                    text = Markup(f'<a href="{escape(segment.link)}">{text}</a>')
+                    text = f'<a href="{escape(segment.link)}">{text}</a>'
                 parts.append(f'<td class="num">{text}</td>')
             parts.append(f'        <td class="num">{escape(bar.note)}</td></tr>\n')
         return Markup("".join(parts))
