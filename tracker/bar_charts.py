@@ -1,0 +1,173 @@
+"""Horizontal bar charts (the follow-up health charts): their geometry, and their repetitive markup written here.
+
+The template (templates/_charts.html ``bar_chart`` and ``bar_table``) draws the frame, legend and axis; the bars,
+the layer of links over them and the table rows are written by ``BarChart.bars_svg``, ``links_svg`` and
+``table_rows``: by country a chart has 250 bars, which Jinja took tens of milliseconds to write an expression at
+a time. The markup is the same, character for character, as the template wrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from tracker.charts import CHAR_WIDTH, Mark, nice_ticks, shortened
+
+
+@dataclass(frozen=True)
+class Series:
+    """One kind of bar segment: its name in the legend, its colour and its fill pattern (``solid``,
+    ``stripes``, ``dots`` or ``crosshatch``), so that colour is never the only cue."""
+
+    key: str
+    label: str
+    colour: str
+    pattern: str = "solid"
+
+
+@dataclass(frozen=True)
+class BarRow:
+    """What one bar shows: a value per series (stacked in order), where each segment links, and a note."""
+
+    label: str
+    #: None for a value that does not exist (a median of nothing): no segment, a dash in the table.
+    values: Sequence[float | None]
+    links: Sequence[str | None]
+    #: Written beside the label, e.g. "71% on time, of 17".
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    series: Series
+    value: float | None
+    x: float
+    width: float
+    link: str | None
+
+    @property
+    def text(self) -> str:
+        return "—" if self.value is None else f"{self.value:g}"
+
+    @property
+    def text_fits(self) -> bool:
+        return bool(self.value) and self.width >= CHAR_WIDTH * len(self.text) + 8
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    #: The label as the chart shows it (shortened to fit beside the note).
+    short_label: str
+    note: str
+    #: The top of the label line; the bar itself lies ``BarChart.label_height`` below.
+    y: float
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class Legend:
+    series: Series
+    x: float
+
+
+@dataclass
+class BarChart:
+    """Horizontal bars, a label and a note above each, stacked segments, a value axis below."""
+
+    width: float
+    height: float
+    left: float
+    right: float
+    bar_height: float
+    label_height: float
+    top: float
+    axis_y: float
+    bars: list[Bar]
+    ticks: list[Mark]
+    series: Sequence[Series]
+    #: Shown when there is more than one series.
+    legend: list[Legend]
+
+    def bars_svg(self, fills: dict[str, str]) -> Markup:
+        """Each bar's label and note, then its segments (``fills`` by series key), each with its value when it fits.
+        A segment's text is a number (or a dash): nothing in it to escape."""
+        fills = {key: escape(fill) for key, fill in fills.items()}
+        parts = []
+        for bar in self.bars:
+            label_y = bar.y + 14
+            parts.append(f'    <text class="bar-label" x="{self.left}" y="{label_y}">{escape(bar.short_label)}</text>\n'
+                         f'    <text class="bar-note" x="{self.right}" y="{label_y}" text-anchor="end">'
+                         f"{escape(bar.note)}</text>\n")
+            y = bar.y + self.label_height
+            text_y = bar.y + self.label_height + self.bar_height / 2 + 4.5
+            for segment in bar.segments:
+                if not segment.width > 0:
+                    continue
+                parts.append(f'    <rect class="segment" x="{segment.x}" y="{y}" width="{segment.width}" '
+                             f'height="{self.bar_height}" fill="{fills[segment.series.key]}"/>\n')
+                if segment.text_fits:
+                    parts.append(f'<text class="segment-value" x="{segment.x + segment.width / 2}" y="{text_y}" '
+                                 f'text-anchor="middle">{segment.text}</text>')
+        return Markup("".join(parts))
+
+    def links_svg(self) -> Markup:
+        """The layer of links over the bars: one per segment that links, its tooltip saying what it counts."""
+        parts = []
+        for bar in self.bars:
+            y = bar.y + self.label_height
+            for segment in bar.segments:
+                if segment.link and segment.width > 0:
+                    title = escape(f"{bar.label}: {segment.text} {segment.series.label.lower()}")
+                    parts.append(f'    <a href="{escape(segment.link)}" tabindex="-1">'
+                                 f'<rect class="hit" x="{segment.x}" y="{y}" width="{segment.width}" '
+                                 f'height="{self.bar_height}"><title>{title}</title></rect></a>\n\n')
+        return Markup("".join(parts))
+
+    def table_rows(self) -> Markup:
+        """The chart's numbers as table rows: a row per bar, a cell per series (a link where it counts a list),
+        then the note."""
+        parts = []
+        for bar in self.bars:
+            parts.append(f'      <tr><th scope="row">{escape(bar.label)}</th>\n')
+            for segment in bar.segments:
+                text = segment.text
+                if segment.link and segment.value is not None:
+                    text = f'<a href="{escape(segment.link)}">{text}</a>'
+                parts.append(f'<td class="num">{text}</td>')
+            parts.append(f'        <td class="num">{escape(bar.note)}</td></tr>\n')
+        return Markup("".join(parts))
+
+
+def bar_chart(rows: Sequence[BarRow], series: Sequence[Series], *, as_shares: bool = False) -> BarChart:
+    """Bars for ``rows``: each scaled to the largest total, or with ``as_shares`` each to its own total (100%)."""
+    width, left, right, bar_height, label_height, gap = 400.0, 2.0, 396.0, 20.0, 19.0, 12.0
+    legend, x = [], left
+    for item in series if len(series) > 1 else ():
+        legend.append(Legend(item, x))
+        x += 26 + CHAR_WIDTH * len(item.label) + 14
+    top = 30.0 if legend else 6.0
+    largest = max((sum(value or 0 for value in row.values) for row in rows), default=0)
+    tick_values = [0, 0.5, 1] if as_shares else nice_ticks(largest)
+    scale_top = tick_values[-1]
+    bars = []
+    for index, row in enumerate(rows):
+        total = sum(value or 0 for value in row.values)
+        full = (total or 1) if as_shares else scale_top
+        y, offset, segments = top + index * (label_height + bar_height + gap), left, []
+        for item, value, link in zip(series, row.values, row.links):
+            span = (right - left) * (value or 0) / full
+            segments.append(Segment(item, value, offset, span, link))
+            offset += span
+        room = right - left - CHAR_WIDTH * len(row.note) - 12
+        bars.append(Bar(row.label, shortened(row.label, room), row.note, y, segments))
+    axis_y = top + len(rows) * (label_height + bar_height + gap)
+    ticks = [
+        Mark(left + (right - left) * value / scale_top, axis_y, f"{value:.0%}" if as_shares else f"{value:g}")
+        for value in tick_values
+    ]
+    return BarChart(
+        width, axis_y + 20, left, right, bar_height, label_height, top, axis_y, bars, ticks, series, legend
+    )
