@@ -223,6 +223,8 @@ def shortened(text: str, width: float) -> str:
 
 #: The width of an average character of chart text at 13px, for fitting labels.
 CHAR_WIDTH = 7.2
+#: The width of a digit of a column's value (12px, bold), for knowing when they would run into each other.
+BOLD_CHAR_WIDTH = 7.4
 
 
 def nice_ticks(largest: float, most: int = 4) -> list[float]:
@@ -274,17 +276,25 @@ class ColumnChart:
     baseline: float
     columns: list[Column]
     ticks: list[Mark]
+    #: The values above the columns are written smaller: at the usual size the widest is wider than a column's slot.
+    compact_values: bool = False
 
 
 def column_chart(points: Sequence[ColumnPoint]) -> ColumnChart:
     """Columns for ``points``, left to right, on a value axis from 0 with round gridlines."""
-    width, left, right, top, plot_height = 400.0, 30.0, 382.0, 22.0, 150.0
+    width, right, top, plot_height = 400.0, 382.0, 22.0, 150.0
     tick_values = nice_ticks(max((point.value for point in points), default=0))
+    tick_labels = [f"{value:g}" for value in tick_values]
+    # The value axis's labels end 6 left of the plot: it starts right of the widest ("6000" at national scale).
+    left = max(30.0, CHAR_WIDTH * max(map(len, tick_labels)) + 8)
     baseline = top + plot_height
     slot = (right - left) / max(1, len(points))
     columns = []
     for index, point in enumerate(points):
         height = plot_height * point.value / tick_values[-1]
         columns.append(Column(point, left + index * slot + slot * 0.15, baseline - height, slot * 0.7, height))
-    ticks = [Mark(left - 6, baseline - plot_height * value / tick_values[-1], f"{value:g}") for value in tick_values]
-    return ColumnChart(width, baseline + 42, left, right, baseline, columns, ticks)
+    ticks = [Mark(left - 6, baseline - plot_height * value / tick_values[-1], label)
+             for value, label in zip(tick_values, tick_labels)]  # fmt: skip
+    widest_value = max((len(str(point.value)) for point in points), default=0)
+    compact = widest_value * BOLD_CHAR_WIDTH > slot - 2
+    return ColumnChart(width, baseline + 42, left, right, baseline, columns, ticks, compact)
