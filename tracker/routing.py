@@ -1,11 +1,13 @@
-"""URLs: ids are ASCII digits in the database's integer range (else a 404, not an error); absolute links for mail."""
+"""URLs: ids are ASCII digits in the database's integer range (else a 404, not an error); absolute links for mail;
+links to many records built at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, url_for
 from werkzeug.routing import IntegerConverter, Map
 
 #: PostgreSQL's INTEGER (and SQLite's rowid is wider): larger ids cannot exist.
@@ -36,3 +38,10 @@ def local_path(target: str | None, within: str = "/") -> str | None:
         if not parts.scheme and not parts.netloc:
             return target
     return None
+
+
+def id_urls(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
+    """``url_for(endpoint, **{name: id}, **values)`` for many ids, built once around a placeholder id that the id
+    replaces: ``url_for`` took a tenth of a millisecond a call, a quarter of a page that links a hundred rows."""
+    before, after = url_for(endpoint, **{name: MAX_ID}, **values).rsplit(str(MAX_ID), 1)
+    return lambda record_id: f"{before}{record_id}{after}"

@@ -9,6 +9,7 @@ from flask import Flask, request, url_for
 
 from tracker.clock import centre_zone, today
 from tracker.languages import language_name
+from tracker.routing import id_urls
 
 
 def format_date(value: date | None) -> str:
@@ -49,6 +50,7 @@ def configure_templates(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["query_arguments"] = query_arguments
     app.jinja_env.globals["today"] = today
+    app.jinja_env.globals["id_urls"] = id_urls
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
