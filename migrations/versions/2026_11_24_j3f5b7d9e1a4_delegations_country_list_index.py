@@ -1,6 +1,7 @@
 """The delegations list filtered by region or country with its other filters, at national scale: a country's
 delegations indexed with the visit, status and tier, in place of country_id alone, so that a region's delegations
-(20,000) are counted and found from the index rather than read row by row.
+(20,000) are counted and found from the index rather than read row by row; and with their id, so that a country
+page finds its delegations' ids from the index alone (PostgreSQL read each from the table: 1.4 ms, four times a page).
 
 Index build: under a second on 100,000 delegations. ANALYZE afterwards, so that SQLite's planner knows the index.
 
@@ -19,7 +20,7 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_delegations_country_list', 'delegations', ['country_id', 'visit_id', 'status', 'tier'])
+    op.create_index('ix_delegations_country_list', 'delegations', ['country_id', 'visit_id', 'status', 'tier', 'id'])
     op.drop_index('ix_delegations_country_id', table_name='delegations')
     op.execute('ANALYZE delegations')
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import render_template
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
 from tracker.charts import CODES, COLOURS, history_chart, tier_grid
@@ -132,7 +132,7 @@ def _recent_delegations(country_id: int) -> list[object]:
             select(Delegation, open_request_count().label("open_requests"), last_contact_on().label("last_contact"))
             .join(mine, mine.c.id == Delegation.id)
             .join(Delegation.visit)
-            .options(joinedload(Delegation.visit), joinedload(Delegation.liaison))
+            .options(contains_eager(Delegation.visit), joinedload(Delegation.liaison))  # the visit joined once
             .order_by(Visit.starts_on.desc(), Delegation.id.desc())
             .limit(RECENT_ROWS)
         )

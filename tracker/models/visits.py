@@ -62,8 +62,9 @@ class Delegation(CreatedAtMixin, Base):
         sa.Index("ix_delegations_visit_list", "visit_id", "status", "tier", "country_id", "id"),
         # A country's delegations (a region's, through its countries) with the list's other filters: counted from
         # the index alone, in place of country_id alone (a region's 20,000 rows were read one by one). The visit
-        # before the status: led by country and status, SQLite skip-scanned it for a status filter and sorted.
-        sa.Index("ix_delegations_country_list", "country_id", "visit_id", "status", "tier"),
+        # before the status: led by country and status, SQLite skip-scanned it for a status filter and sorted. The id
+        # last: a country page reads its delegations' ids from the index alone.
+        sa.Index("ix_delegations_country_list", "country_id", "visit_id", "status", "tier", "id"),
         # The Follow-ups page's lists in their order, and their counts (tracker/reminders/followups.py).
         # Not led by the status (the dates are None once closed): that would draw the status filter of the
         # delegations list away from the index above.
