@@ -56,10 +56,6 @@ class CountryFigures:
     median_days: float | None = None
     last_contact: date | None = None
 
-    @property
-    def total_needs(self) -> int:
-        return sum(self.needs.values())
-
 
 @dataclass(frozen=True)
 class Comparison:
