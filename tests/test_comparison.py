@@ -165,6 +165,19 @@ def test_the_tier_movement_grid_has_its_own_page_with_the_comparisons_filters_an
     assert "No hosted country matches these filters." in none and '<svg class="tier-grid"' not in none
 
 
+def test_the_tier_grid_sorted_by_last_contact_reads_the_contacts(
+    signed_in: FlaskClient, hosted: dict[str, int]
+) -> None:
+    # The grid leaves the latest contacts out unless it is sorted by them: Thailand's, older than Moldova's, must
+    # put it first in ascending order (by name, or with none read, Moldova would come first).
+    _contact(factories.delegation(visit=factories.visit(starts_on=date(2013, 5, 1)), country=factories.country("THA")),
+             date(2013, 6, 1))  # fmt: skip
+    ascending = signed_in.get("/countries/tiers?sort=last_contact&order=asc").get_data(as_text=True)
+    assert ascending.index('<th scope="row">Thailand</th>') < ascending.index('<th scope="row">Moldova</th>')
+    descending = signed_in.get("/countries/tiers?sort=last_contact&order=desc").get_data(as_text=True)
+    assert descending.index('<th scope="row">Moldova</th>') < descending.index('<th scope="row">Thailand</th>')
+
+
 def test_the_csv_is_the_filtered_table(signed_in: FlaskClient, hosted: dict[str, int]) -> None:
     response = signed_in.get("/countries/export.csv?year=2014&sort=delegations&order=desc")
     assert response.status_code == 200

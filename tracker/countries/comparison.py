@@ -65,11 +65,11 @@ class Comparison:
     visit_years: dict[int, set[int]]
 
 
-def compare(scope: Scope, *, medians: bool = True) -> Comparison:
+def compare(scope: Scope, *, medians: bool = True, last_contacts: bool = True) -> Comparison:
     """Figures for every country with a delegation in ``scope``, in no particular order.
 
-    ``medians=False`` leaves the medians out (None), for a page that neither shows nor sorts by them (the tier grid:
-    they took most of its SQL's time)."""
+    ``medians=False`` and ``last_contacts=False`` leave those figures out (None), for a page that neither shows nor
+    sorts by them (the tier grid: they took most of its SQL's time)."""
     ensure_counted()
     report_year = report_year_for(scope.year)
     queries = _queries(scope, report_year)
@@ -81,7 +81,7 @@ def compare(scope: Scope, *, medians: bool = True) -> Comparison:
     visit_years: dict[int, set[int]] = defaultdict(set)
     for country_id, years in _rows(queries.visit_years):
         visit_years[country_id] = {int(year) for year in years.split(",")}
-    for country_id, contacted in _rows(queries.last_contacts):
+    for country_id, contacted in _rows(queries.last_contacts) if last_contacts else ():
         if contacted is not None and country_id in rows:
             rows[country_id].last_contact = day_of(contacted)
     return Comparison(report_year, list(rows.values()), visit_years)

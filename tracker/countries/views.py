@@ -58,8 +58,11 @@ def tier_movement() -> str:
     A page of its own rather than under the comparison's table: it was half the comparison's HTML and a third of
     its time, below 250 rows few scroll past."""
     filters = ComparisonFilterForm()
-    # The grid shows no figures: the medians only to sort by them.
-    comparison, rows = _compared(filters, medians=filters.sort_key == "median_days_to_delivery")
+    # The grid shows no figures: the medians and latest contacts only to sort by them.
+    order = filters.sort_key
+    comparison, rows = _compared(
+        filters, medians=order == "median_days_to_delivery", last_contacts=order == "last_contact"
+    )
     histories = tier_histories(row.country_id for row in rows)
     # Without a year the comparison's report year is already the latest of all.
     latest = comparison.report_year if filters.value("year") is None else report_year_for(None)
@@ -75,9 +78,10 @@ def tier_movement() -> str:
     )
 
 
-def _compared(filters: ComparisonFilterForm, *, medians: bool = True) -> tuple[Comparison, list[CountryFigures]]:
-    """The comparison in the filters' scope and its rows in the filters' order (the table, its CSV, the grid)."""
-    comparison = compare(filters.scope(), medians=medians)
+def _compared(filters: ComparisonFilterForm, **leaving_out: bool) -> tuple[Comparison, list[CountryFigures]]:
+    """The comparison in the filters' scope and its rows in the filters' order (the table, its CSV, the grid);
+    ``leaving_out``: ``compare``'s figures the page does without."""
+    comparison = compare(filters.scope(), **leaving_out)
     return comparison, sort_rows(comparison.rows, filters.sort_key, filters.descending)
 
 
