@@ -69,8 +69,9 @@ def _counted(histogram: Select[Any], overall: bool = False) -> dict[Any, list[tu
         value, number = row[-2], row[-1]
         if value is not None and number:
             counted[row[0] if groups == 1 else tuple(row[:groups])].append((value, number))
-            together[value] += number
-    if overall and together:
+            if overall:
+                together[value] += number
+    if together:
         counted[OVERALL] = list(together.items())
     return counted
 
