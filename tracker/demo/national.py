@@ -1,9 +1,10 @@
 """The ``national`` scale of SPEC §7, loaded in bulk: 20 years of visits from every country.
 
 The small scale builds ORM rows one by one; a million requests that way would take hours. Here rows are plain
-dicts inserted with SQLAlchemy Core in batches (executemany), with primary keys chosen here so that children
-reference their parents without a round trip, in one transaction. The search index's triggers still fire per
-row (the index stays correct); the loader's timing includes them.
+dicts written in batches through the DB-API (``tracker.demo.bulk``: COPY on PostgreSQL), with primary keys chosen here
+so that children reference their parents without a round trip, in one transaction. What the database keeps by
+triggers (the search index, the follow-up summary, the follow-up dates) is written per batch or once at the end
+instead of per row; the loader's timing includes it.
 
 Only ``random.Random(seed)`` and the centre's today feed the rows, so a seed gives the same data on a day.
 """
@@ -121,7 +122,7 @@ class NationalLoader:
                 if rows[table]:
                     writer.write(TABLES[table], rows[table])
                     self.counts[table] += len(rows[table])
-        writer.close()
+        writer.close(centre_zone().key)
         return self.counts
 
     def _visits(self, count: int) -> Iterator[dict]:
