@@ -153,12 +153,12 @@ def bar_chart(rows: Sequence[BarRow], series: Sequence[Series], *, as_shares: bo
         legend.append(Legend(item, x))
         x += 26 + CHAR_WIDTH * len(item.label) + 14
     top = 30.0 if legend else 6.0
-    largest = max((sum(value or 0 for value in row.values) for row in rows), default=0)
+    totals = [sum(value or 0 for value in row.values) for row in rows]
+    largest = max(totals, default=0)
     tick_values = [0, 0.5, 1] if as_shares else nice_ticks(largest)
     scale_top = tick_values[-1]
     bars = []
-    for index, row in enumerate(rows):
-        total = sum(value or 0 for value in row.values)
+    for index, (row, total) in enumerate(zip(rows, totals)):
         full = (total or 1) if as_shares else scale_top
         y, offset, segments = top + index * (label_height + bar_height + gap), left, []
         for item, value, link in zip(series, row.values, row.links):
