@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, select, union_all
 
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.summary import (
     Grain,
     cohort_criteria,
-    counted,
     day_number,
     days_histogram,
     days_medians,
@@ -148,26 +147,29 @@ class _Groups(dict[Any, Figures]):
 
 @dataclass(frozen=True)
 class _Cohorts:
-    """The summary's rows of the groups in scope, grouped by the groups' key column, in the coarsest grain that
-    keeps it (``query`` does not say the grain's constants: its measures' names do)."""
+    """The summary's rows of the groups in scope: (the group's key, measure, count), in the coarsest grain that keeps
+    the key (``rows`` does not say the grain's constants: its measures' names do)."""
 
-    query: Any
+    rows: Select[Any]
     grain: Grain
     dimension: Dimension
 
-    def counted(self, *measures: str) -> Any:
-        return self.query.add_columns(*(counted(self.grain.measure(measure)) for measure in measures))
+    def measures(self, *measures: str) -> ColumnElement[bool]:
+        return FollowUpCount.measure.in_([self.grain.measure(measure) for measure in measures])
 
-    def named(self, query: Select[Any]) -> Select[Any]:
-        """``query``'s rows with each country's name after its key, joined once grouped, not to every row of the
-        summary before grouping."""
+    def counted(self, ranges: list[ColumnElement[bool]], *measures: str) -> Select[Any]:
+        """Per group, the count of each of ``measures`` among the rows in any of ``ranges`` (a country's name after
+        its key). The ranges are read one by one and put together (UNION ALL), not as one OR: PostgreSQL read the
+        OR's rows from the table (6.3 ms by country) rather than from the index alone (4.4); the same on SQLite.
+        Countries are named once grouped, not looked up for every row of the summary."""
+        found = union_all(*(self.rows.where(condition) for condition in ranges)).subquery()
+        key, measure, count = found.c
+        sums = (func.coalesce(func.sum(count).filter(measure == self.grain.measure(name)), 0) for name in measures)
+        query = select(key, *sums).group_by(key)
         if self.dimension is not Dimension.COUNTRY:
             return query
         key, *columns = query.subquery().c
         return select(key, Country.name, *columns).outerjoin(Country, Country.id == key)
-
-    def measures(self, *measures: str) -> ColumnElement[bool]:
-        return FollowUpCount.measure.in_([self.grain.measure(measure) for measure in measures])
 
 
 def _add_counts(groups: _Groups, cohorts: _Cohorts, day: date) -> None:
@@ -186,7 +188,7 @@ def _add_counts(groups: _Groups, cohorts: _Cohorts, day: date) -> None:
         for measure, on in recent.items()
     ]
     for *keys, delegations, on_time, late, open_now, active, not_due, not_over, in_touch in db.session.execute(
-        cohorts.named(cohorts.counted(*counts, *recent).where(or_(at_zero, *from_then)))
+        cohorts.counted([at_zero, *from_then], *counts, *recent)
     ):
         if delegations:
             figures = groups.of(keys)
@@ -196,12 +198,12 @@ def _add_counts(groups: _Groups, cohorts: _Cohorts, day: date) -> None:
 
 
 def _cohorts(key_column: ColumnElement[Any], dimension: Dimension, coarsest: Grain, scope: DelegationScope) -> _Cohorts:
-    query = select(key_column).select_from(FollowUpCount).where(*cohort_criteria(scope)).group_by(key_column)
+    rows = select(key_column, FollowUpCount.measure, FollowUpCount.count).where(*cohort_criteria(scope))
     # The cohorts' countries only for a region (an outer join: a grain without countries has country 0). Joined
     # when nothing read them, SQLite still looked each row's country up: a third of the query by country.
     if dimension is Dimension.REGION or scope.region is not None:
-        query = query.outerjoin(Country, Country.id == FollowUpCount.country_id)
-    return _Cohorts(query, coarsest, dimension)
+        rows = rows.select_from(FollowUpCount).outerjoin(Country, Country.id == FollowUpCount.country_id)
+    return _Cohorts(rows, coarsest, dimension)
 
 
 #: The figures that add up across groups (the median does not).
