@@ -110,7 +110,7 @@ def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) ->
     _add_counts(groups, _cohorts(key_column, dimension, grain(kept | {_KEPT[dimension]}), scope), day)
     by_group = days_medians(
         lambda banded: days_histogram(kept | {_KEPT[dimension]}, key_column, banded=banded).where(*criteria),
-        overall=True,
+        overall=True, one_year=scope.year is not None,
     )
     overall_median = by_group.pop(OVERALL, None)
     for stored, median in by_group.items():
