@@ -158,10 +158,11 @@ class _Cohorts:
         return FollowUpCount.measure.in_([self.grain.measure(measure) for measure in measures])
 
     def counted(self, ranges: list[ColumnElement[bool]], *measures: str) -> Select[Any]:
-        """Per group, the count of each of ``measures`` among the rows in any of ``ranges`` (a country's name after
-        its key). The ranges are read one by one and put together (UNION ALL), not as one OR: PostgreSQL read the
-        OR's rows from the table (6.3 ms by country) rather than from the index alone (4.4); the same on SQLite.
-        Countries are named once grouped, not looked up for every row of the summary."""
+        """Per group, the count of each of ``measures`` among the rows in ``ranges`` (a country's name after its
+        key). The ranges hold different measures (no row is in two): read one by one and put together (UNION ALL),
+        not as one OR, which PostgreSQL read from the table by bitmap rather than from the index alone (by country
+        11.6 → 5 ms; SQLite takes as long either way). Countries are named once grouped, not looked up for every row
+        of the summary."""
         found = union_all(*(self.rows.where(condition) for condition in ranges)).subquery()
         key, measure, count = found.c
         sums = (func.coalesce(func.sum(count).filter(measure == self.grain.measure(name)), 0) for name in measures)
