@@ -115,6 +115,12 @@ def test_filters_narrow_every_figure(centre: dict[str, object]) -> None:
     assert [_figures(group) for group in health.groups] == [("Moldova", 0, 1, 1, 20.0, 1, 1)]
     assert _figures(health.total) == ("All", 0, 1, 1, 20.0, 1, 1)
     assert sum(point.overdue for point in health.trend[-1:]) == 1
+    by_country = {
+        DelegationScope(year=centre["first"]): [("Moldova", 1, 1, 0, 20.0, 1, 1), ("Thailand", 1, 0, 1, 4.0, 1, 0)],
+        DelegationScope(region=Region.EUROPE): [("Moldova", 1, 2, 1, 20.0, 2, 2)],
+    }  # the countries' rows summed over the cohorts (a year), and joined to their countries (a region)
+    for narrowed, expected in by_country.items():
+        assert [_figures(group) for group in follow_up_health(narrowed, Dimension.COUNTRY, today()).groups] == expected
     nothing = follow_up_health(DelegationScope(tier=Tier.TIER_1), Dimension.YEAR, today())
     assert nothing.groups == [] and nothing.total.median_days is None and nothing.total.on_time_share is None
 

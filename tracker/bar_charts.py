@@ -39,31 +39,36 @@ class BarRow:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Segment:
+    """A bar's segment as the markup writes it (worked out once for the bars, the links over them and the table:
+    a link was escaped twice, a coordinate written twice)."""
+
     series: Series
-    value: float | None
-    x: float
-    width: float
-    link: str | None
+    #: The value as written: a number, or a dash for none.
+    text: str
+    valued: bool
+    #: Its left and width as written; not drawn without a width.
+    x: str
+    width: str
+    drawn: bool
+    #: Where its value is written in the bar; None when the value does not fit.
+    middle: str | None
+    #: Its link, escaped.
+    href: str | None
 
-    @property
-    def text(self) -> str:
-        return "—" if self.value is None else f"{self.value:g}"
 
-    @property
-    def text_fits(self) -> bool:
-        return bool(self.value) and self.width >= CHAR_WIDTH * len(self.text) + 8
-
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Bar:
+    """A bar as the markup writes it: its label (whole for the table and tooltips, shortened to fit beside the
+    note for the chart) and note escaped, the top of its label line, of the bar, and of its values as text."""
+
     label: str
-    #: The label as the chart shows it (shortened to fit beside the note).
     short_label: str
     note: str
-    #: The top of the label line; the bar itself lies ``BarChart.label_height`` below.
-    y: float
+    label_y: str
+    y: str
+    text_y: str
     segments: list[Segment]
 
 
@@ -95,35 +100,34 @@ class BarChart:
         """Each bar's label and note, then its segments (``fills`` by series key), each with its value when it fits.
         A segment's text is a number (or a dash): nothing in it to escape."""
         fills = {key: escape(fill) for key, fill in fills.items()}
+        label = f'    <text class="bar-label" x="{self.left}" y="'
+        note = f'    <text class="bar-note" x="{self.right}" y="'
+        height = f'" height="{self.bar_height}" fill="'
         parts = []
         for bar in self.bars:
-            label_y = bar.y + 14
-            parts.append(f'    <text class="bar-label" x="{self.left}" y="{label_y}">{escape(bar.short_label)}</text>\n'
-                         f'    <text class="bar-note" x="{self.right}" y="{label_y}" text-anchor="end">'
-                         f"{escape(bar.note)}</text>\n")
-            y = bar.y + self.label_height
-            text_y = bar.y + self.label_height + self.bar_height / 2 + 4.5
+            parts.append(f'{label}{bar.label_y}">{bar.short_label}</text>\n'
+                         f'{note}{bar.label_y}" text-anchor="end">{bar.note}</text>\n')
             for segment in bar.segments:
-                if not segment.width > 0:
+                if not segment.drawn:
                     continue
-                parts.append(f'    <rect class="segment" x="{segment.x}" y="{y}" width="{segment.width}" '
-                             f'height="{self.bar_height}" fill="{fills[segment.series.key]}"/>\n')
-                if segment.text_fits:
-                    parts.append(f'<text class="segment-value" x="{segment.x + segment.width / 2}" y="{text_y}" '
+                parts.append(f'    <rect class="segment" x="{segment.x}" y="{bar.y}" width="{segment.width}'
+                             f'{height}{fills[segment.series.key]}"/>\n')
+                if segment.middle is not None:
+                    parts.append(f'<text class="segment-value" x="{segment.middle}" y="{bar.text_y}" '
                                  f'text-anchor="middle">{segment.text}</text>')
         return Markup("".join(parts))
 
     def links_svg(self) -> Markup:
         """The layer of links over the bars: one per segment that links, its tooltip saying what it counts."""
+        height = f'" height="{self.bar_height}"><title>'
+        lowered = {item.key: escape(item.label.lower()) for item in self.series}
         parts = []
         for bar in self.bars:
-            y = bar.y + self.label_height
             for segment in bar.segments:
-                if segment.link and segment.width > 0:
-                    title = escape(f"{bar.label}: {segment.text} {segment.series.label.lower()}")
-                    parts.append(f'    <a href="{escape(segment.link)}" tabindex="-1">'
-                                 f'<rect class="hit" x="{segment.x}" y="{y}" width="{segment.width}" '
-                                 f'height="{self.bar_height}"><title>{title}</title></rect></a>\n\n')
+                if segment.href and segment.drawn:
+                    parts.append(f'    <a href="{segment.href}" tabindex="-1"><rect class="hit" x="{segment.x}" '
+                                 f'y="{bar.y}" width="{segment.width}{height}{bar.label}: {segment.text} '
+                                 f"{lowered[segment.series.key]}</title></rect></a>\n\n")
         return Markup("".join(parts))
 
     def table_rows(self) -> Markup:
@@ -131,13 +135,13 @@ class BarChart:
         then the note."""
         parts = []
         for bar in self.bars:
-            parts.append(f'      <tr><th scope="row">{escape(bar.label)}</th>\n')
+            parts.append(f'      <tr><th scope="row">{bar.label}</th>\n')
             for segment in bar.segments:
-                text = segment.text
-                if segment.link and segment.value is not None:
-                    text = f'<a href="{escape(segment.link)}">{text}</a>'
-                parts.append(f'<td class="num">{text}</td>')
-            parts.append(f'        <td class="num">{escape(bar.note)}</td></tr>\n')
+                if segment.href and segment.valued:
+                    parts.append(f'<td class="num"><a href="{segment.href}">{segment.text}</a></td>')
+                else:
+                    parts.append(f'<td class="num">{segment.text}</td>')
+            parts.append(f'        <td class="num">{bar.note}</td></tr>\n')
         return Markup("".join(parts))
 
 
@@ -149,20 +153,25 @@ def bar_chart(rows: Sequence[BarRow], series: Sequence[Series], *, as_shares: bo
         legend.append(Legend(item, x))
         x += 26 + CHAR_WIDTH * len(item.label) + 14
     top = 30.0 if legend else 6.0
-    largest = max((sum(value or 0 for value in row.values) for row in rows), default=0)
+    totals = [sum(value or 0 for value in row.values) for row in rows]
+    largest = max(totals, default=0)
     tick_values = [0, 0.5, 1] if as_shares else nice_ticks(largest)
     scale_top = tick_values[-1]
     bars = []
-    for index, row in enumerate(rows):
-        total = sum(value or 0 for value in row.values)
+    for index, (row, total) in enumerate(zip(rows, totals)):
         full = (total or 1) if as_shares else scale_top
         y, offset, segments = top + index * (label_height + bar_height + gap), left, []
         for item, value, link in zip(series, row.values, row.links):
             span = (right - left) * (value or 0) / full
-            segments.append(Segment(item, value, offset, span, link))
+            text = "—" if value is None else f"{value:g}"
+            fits = bool(value) and span >= CHAR_WIDTH * len(text) + 8
+            segments.append(Segment(item, text, value is not None, repr(offset), repr(span), span > 0,
+                                    repr(offset + span / 2) if fits else None, escape(link) if link else None))
             offset += span
         room = right - left - CHAR_WIDTH * len(row.note) - 12
-        bars.append(Bar(row.label, shortened(row.label, room), row.note, y, segments))
+        label, short_label = escape(row.label), shortened(row.label, room)
+        bars.append(Bar(label, label if short_label == row.label else escape(short_label), escape(row.note),
+                        repr(y + 14), repr(y + label_height), repr(y + label_height + bar_height / 2 + 4.5), segments))
     axis_y = top + len(rows) * (label_height + bar_height + gap)
     ticks = [
         Mark(left + (right - left) * value / scale_top, axis_y, f"{value:.0%}" if as_shares else f"{value:g}")

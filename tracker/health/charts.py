@@ -82,23 +82,23 @@ class Links:
     the page by country (three thousand calls)."""
 
     def __init__(self, health: Health, group: Figures | None = None, shared: dict[Any, str] | None = None) -> None:
-        self.arguments: dict[str, Any] | None = dict(health.scope.arguments())
-        self.value: str | None = None
+        self.health = health
+        #: False for a group whose value is not known; a group's own value, quoted, or None for the totals.
+        self.known = group is None or group.key is not None
+        self.value = None if group is None or group.key is None else quote_plus(
+            str(getattr(group.key, "value", group.key)), safe=_SAFE)
         self.patterns: dict[Any, str] = {} if shared is None else shared
-        if group is not None:
-            if group.key is None:
-                self.arguments = None
-            else:
-                self.arguments[health.dimension.value] = _GROUP
-                self.value = quote_plus(str(getattr(group.key, "value", group.key)), safe=_SAFE)
 
     def _link(self, endpoint: str, **filters: Any) -> str | None:
-        if self.arguments is None:
+        if not self.known:
             return None
         key = (endpoint, *filters.items())
-        if key not in self.patterns:
-            self.patterns[key] = url_for(endpoint, **self.arguments, **filters)
-        pattern = self.patterns[key]
+        pattern = self.patterns.get(key)
+        if pattern is None:
+            arguments = dict(self.health.scope.arguments())
+            if self.value is not None:
+                arguments[self.health.dimension.value] = _GROUP
+            pattern = self.patterns[key] = url_for(endpoint, **arguments, **filters)
         return pattern if self.value is None else pattern.replace(_GROUP, self.value)
 
     def _requests(self, **filters: Any) -> str | None:

@@ -147,10 +147,16 @@ def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = 
     return found if one_row_each else found.group_by(*columns, FollowUpCount.day)
 
 
-def days_medians(histogram: Callable[[bool], Select[Any]], overall: bool = False) -> dict[Any, float]:
+def days_medians(histogram: Callable[[bool], Select[Any]], overall: bool = False, *,
+                 one_year: bool = False) -> dict[Any, float]:
     """The median days to delivery of each group of ``histogram(banded)`` (``days_histogram`` with the caller's
-    scope), and of all of them under ``OVERALL`` if asked: see ``tracker.sql_medians.medians_of_counts``."""
-    return medians_of_counts(histogram(True), histogram(False), FollowUpCount.day, DAYS_BAND, overall=overall)
+    scope), and of all of them under ``OVERALL`` if asked: see ``tracker.sql_medians.medians_of_counts``.
+
+    ``one_year``: the scope keeps one visit year. The days of the middle bands are then read among that year's rows
+    (by measure and year), not among every year's rows of those days: ``day + 0`` keeps SQLite off the index by day,
+    which read 90,000 rows for 4,500 (10.5 → 5.4 ms by country at national scale; PostgreSQL reads by year already)."""
+    days = FollowUpCount.day + 0 if one_year else FollowUpCount.day
+    return medians_of_counts(histogram(True), histogram(False), days, DAYS_BAND, overall=overall)
 
 
 def kept_by(scope: DelegationScope) -> set[str]:
