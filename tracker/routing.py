@@ -40,8 +40,14 @@ def local_path(target: str | None, within: str = "/") -> str | None:
     return None
 
 
+def url_filler(endpoint: str, placeholder: str, **values: Any) -> Callable[[Any], str]:
+    """``url_for(endpoint, **values)`` for many values of one of them, built once with ``placeholder`` (written by
+    ``url_for`` as it is) in its place, which each value, as a URL writes it, then replaces: ``url_for`` took a tenth
+    of a millisecond a call, a quarter of a page that links a hundred rows."""
+    before, after = url_for(endpoint, **values).rsplit(placeholder, 1)
+    return lambda written: f"{before}{written}{after}"
+
+
 def id_urls(endpoint: str, name: str, **values: Any) -> Callable[[int], str]:
-    """``url_for(endpoint, **{name: id}, **values)`` for many ids, built once around a placeholder id that the id
-    replaces: ``url_for`` took a tenth of a millisecond a call, a quarter of a page that links a hundred rows."""
-    before, after = url_for(endpoint, **{name: MAX_ID}, **values).rsplit(str(MAX_ID), 1)
-    return lambda record_id: f"{before}{record_id}{after}"
+    """``url_for(endpoint, **{name: id}, **values)`` for many ids (``url_filler``: an id is written as its digits)."""
+    return url_filler(endpoint, str(MAX_ID), **{name: MAX_ID}, **values)

@@ -6,6 +6,7 @@ group, in the lists' own filter arguments, so the list a bar opens counts what t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote_plus
@@ -17,6 +18,7 @@ from tracker.charts import BLUE, GREEN, ORANGE, SKY_BLUE, VERMILLION, ColumnChar
 from tracker.health.figures import QUIET_DAYS, Figures, Health
 from tracker.info_requests.forms import DELIVERED, LATE, ON_TIME, OPEN, OVERDUE
 from tracker.models import DelegationStatus
+from tracker.routing import url_filler
 from tracker.templating import format_date
 
 ON_TIME_SERIES = Series("on_time", "Delivered on time", GREEN)
@@ -36,7 +38,7 @@ class HealthCharts:
 
     @cached_property
     def _groups(self) -> list[tuple[Figures, Links]]:
-        shared: dict[Any, str] = {}
+        shared: dict[Any, Callable[[str], str]] = {}
         return [(group, Links(self.health, group, shared)) for group in self.health.groups]
 
     @cached_property
@@ -77,29 +79,30 @@ class Links:
     """The lists behind a group's figures (or behind the totals, without a group): the page's filters plus the
     group's own value. A group whose value is not known (no tier, no region) has no links: no filter selects it.
 
-    Each list's link is built once per page by ``url_for`` around a placeholder for the group's value (``shared``
-    between the groups of one chart) and filled in by string formatting: a ``url_for`` per bar was a quarter of
-    the page by country (three thousand calls)."""
+    A group's links to each list are built once per chart (``tracker.routing.url_filler``, ``shared`` between the
+    groups of one chart) and filled in with the group's value: a ``url_for`` per bar was a quarter of the page by
+    country (three thousand calls)."""
 
-    def __init__(self, health: Health, group: Figures | None = None, shared: dict[Any, str] | None = None) -> None:
+    def __init__(self, health: Health, group: Figures | None = None,
+                 shared: dict[Any, Callable[[str], str]] | None = None) -> None:  # fmt: skip
         self.health = health
         #: False for a group whose value is not known; a group's own value, quoted, or None for the totals.
         self.known = group is None or group.key is not None
         self.value = None if group is None or group.key is None else quote_plus(
             str(getattr(group.key, "value", group.key)), safe=_SAFE)
-        self.patterns: dict[Any, str] = {} if shared is None else shared
+        self.fillers: dict[Any, Callable[[str], str]] = {} if shared is None else shared
 
     def _link(self, endpoint: str, **filters: Any) -> str | None:
         if not self.known:
             return None
+        arguments = dict(self.health.scope.arguments())
+        if self.value is None:
+            return url_for(endpoint, **arguments, **filters)
         key = (endpoint, *filters.items())
-        pattern = self.patterns.get(key)
-        if pattern is None:
-            arguments = dict(self.health.scope.arguments())
-            if self.value is not None:
-                arguments[self.health.dimension.value] = _GROUP
-            pattern = self.patterns[key] = url_for(endpoint, **arguments, **filters)
-        return pattern if self.value is None else pattern.replace(_GROUP, self.value)
+        if key not in self.fillers:
+            arguments[self.health.dimension.value] = _GROUP
+            self.fillers[key] = url_filler(endpoint, _GROUP, **arguments, **filters)
+        return self.fillers[key](self.value)
 
     def _requests(self, **filters: Any) -> str | None:
         return self._link("info_requests.list", **filters)
