@@ -31,6 +31,9 @@ def current_policy() -> ReminderPolicy:
     if policy is None:  # two passes may notice at once: let the database keep one row
         db.session.execute(insert_ignoring_duplicates(ReminderPolicy, "id").values(id=1))
         policy = db.session.get_one(ReminderPolicy, 1)
+    # Held by the session: its identity map holds objects weakly, and a page reads the policy twice (its figures,
+    # then the banner), which with nothing holding it between queried it again.
+    db.session.info["reminder_policy"] = policy
     return policy
 
 
