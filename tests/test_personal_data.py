@@ -24,6 +24,7 @@ from tracker.models import (
     MaterialDownload,
     MaterialFeedback,
     MaterialVersion,
+    MessageKind,
     OutboxMessage,
     OutboxStatus,
     PortalLink,
@@ -33,7 +34,7 @@ from tracker.models import (
     User,
     Verdict,
 )
-from tracker.reminders.mails import RenderedMail
+from tracker.reminders.mails import RenderedMail, request_reminder
 from tracker.reminders.outbox import outbox_row, queue_one
 
 NAME, EMAIL = "Oksana O'Brien-Melnyk", "oksana.melnyk@gov.example"
@@ -41,7 +42,8 @@ NAME, EMAIL = "Oksana O'Brien-Melnyk", "oksana.melnyk@gov.example"
 
 def _delegate_with_a_history() -> Delegate:
     """A delegate who signed in to the portal, downloaded and rated a material, asked a question (mailed to
-    the liaison with her name), and has mail sent and mail waiting; the same person in a second delegation."""
+    the liaison with her name), and has mail sent and mail waiting; a reminder to the liaison, not yet rendered,
+    names her; the same person in a second delegation."""
     delegation = factories.delegation(notes=f"Met {NAME} at the reception.")
     info_request = factories.info_request(delegation, title="Review of the draft law")
     attachment = factories.material(info_request)
@@ -68,6 +70,12 @@ def _delegate_with_a_history() -> Delegate:
                      delegation_id=delegation.id,
                      mail=RenderedMail(f"{NAME} wrote", f"{NAME} <{EMAIL}> asked a question.", "<p>…</p>"))
     queue_one(row)
+    reminder = request_reminder(  # a reminder waits as a draft (JSON) until it is sent
+        MessageKind.DUE_TODAY, recipient_name="Liaison", request_id=info_request.id, title=f"Briefing for {NAME}",
+        country="Ukraine", due_on=now.date(), today=now.date(), owner_name="Liaison",
+    )
+    queue_one(outbox_row(key="test:reminder", kind=MessageKind.DUE_TODAY, to="liaison@centre.example", now=now,
+                         request_id=info_request.id, delegation_id=delegation.id, mail=reminder))
     db.session.commit()
     return delegate
 

@@ -214,17 +214,18 @@ def test_the_preview_lists_what_each_hour_planned_on_its_own_would(runner) -> No
         assert runner.invoke(args=["demo-data", "--seed", "7"]).exit_code == 0
     seen: set[str] = set()
     alone = sorted(
-        (hour, row["key"], row["subject"], row["text_body"])
+        (hour, row["key"], row["subject"], row["text_body"], str(row["draft"]))
         for hour in (moment + timedelta(hours=step) for step in range(PREVIEW_HOURS))
         for row in plan(hour, dry_run=True, also_queued=seen).planned
     )
     assert len(alone) >= 10 and len({row[0].date() for row in alone}) == 2
     shown = preview(moment)
-    assert sorted((row["at"], row["key"], row["subject"], row["text_body"]) for row in shown.rows) == alone
+    assert sorted((row["at"], row["key"], row["subject"], row["text_body"], str(row["draft"]))
+                  for row in shown.rows) == alone
     assert shown.more == 0
 
 
-def test_a_dry_run_with_a_limit_renders_that_many_and_counts_the_rest(app: object) -> None:
+def test_a_dry_run_with_a_limit_lists_that_many_and_counts_the_rest(app: object) -> None:
     for title in ("A", "B", "C"):
         request_for(owner(), title=title)
     moment = at("2026-12-11T10:00")

@@ -121,7 +121,8 @@ def erase(delegate: Delegate, actor: User, now: datetime) -> Erasure:
     ).rowcount
     emptied = db.session.execute(
         update(OutboxMessage).where(to_them).values(
-            recipient_email=placeholder, subject=placeholder, text_body="Erased with the delegate's personal data.",
+            recipient_email=placeholder, subject=placeholder, draft=None,
+            text_body="Erased with the delegate's personal data.",
             html_body="<p>Erased with the delegate's personal data.</p>",
         )
     ).rowcount

@@ -7,6 +7,7 @@ so a second planner, a restart or a retried pass can never send it twice.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -65,7 +66,10 @@ class OutboxStatus(LabelledEnum):
 
 
 class OutboxMessage(CreatedAtMixin, Base):
-    """One email to send, rendered when planned; its ``key`` names the occurrence it stands for."""
+    """One email to send; its ``key`` names the occurrence it stands for.
+
+    Most mail is rendered when queued. The planner's reminders, which come by the tens of thousands, keep a ``draft``
+    (see ``tracker.reminders.mails.Mail``) and get their bodies when delivery renders them."""
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -86,8 +90,10 @@ class OutboxMessage(CreatedAtMixin, Base):
     )
     occurrence_on: Mapped[date | None]
     subject: Mapped[str] = mapped_column(sa.String(300))
-    text_body: Mapped[str] = mapped_column(sa.Text)
-    html_body: Mapped[str] = mapped_column(sa.Text)
+    text_body: Mapped[str | None] = mapped_column(sa.Text)
+    html_body: Mapped[str | None] = mapped_column(sa.Text)
+    #: Template, values and link of a reminder not rendered yet; None once the bodies are there.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: Stable per row, so that a message resent after a crash is recognisably the same one.
     message_id: Mapped[str] = mapped_column(sa.String(250))
     status: Mapped[OutboxStatus] = mapped_column(

@@ -23,7 +23,7 @@ def reminder_warnings() -> dict[str, Any]:
     """A paused policy (with its reason) and a scheduler that has stopped beating, for the page banner.
 
     The lease is read once per request: every ``render_template`` runs this, and a page that renders mails (the
-    admin's preview renders each one it lists) would otherwise read it once per mail."""
+    admin's preview renders each digest it lists) would otherwise read it once per mail."""
     if not has_request_context() or not current_user.is_authenticated:
         return {}
     from tracker.reminders.policy import current_policy

@@ -17,6 +17,6 @@ class Candidate:
     kind: MessageKind
     recipient: User
     occurrence: schedule.Occurrence
-    render: Any  # () -> RenderedMail, called only for occurrences actually queued
+    compose: Any  # () -> Mail or RenderedMail, called only for occurrences actually queued
     request_id: int | None = None
     delegation_id: int | None = None

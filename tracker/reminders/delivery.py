@@ -5,6 +5,9 @@ update), sent outside any transaction, then marked sent only if the claim is sti
 claiming leaves rows in ``sending``; after ``CLAIM_TIMEOUT`` the next pass takes them over. The only window
 for a duplicate is a crash after the mail server accepted a message and before it was marked sent: it is one
 message wide, and the resent copy carries the same Message-ID.
+
+A reminder queued as a draft is rendered here, just before it is sent, and its bodies are kept with the outcome,
+so that the mail log shows what went out.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from tracker.extensions import db
 from tracker.mail.compose import UnsafeHeader, compose, sender_address
 from tracker.mail.transport import PermanentFailure, TemporaryFailure, Transport, connect
 from tracker.models import OutboxMessage, OutboxStatus
-from tracker.reminders.outbox import REMINDER_KINDS
+from tracker.reminders.outbox import REMINDER_KINDS, body_columns, stored_mail
 from tracker.reminders.policy import current_policy
 
 log = logging.getLogger(__name__)
@@ -107,6 +110,7 @@ def claim(now: datetime, *, paused: bool = False, only: Sequence[int] = ()) -> l
             OutboxMessage.subject,
             OutboxMessage.text_body,
             OutboxMessage.html_body,
+            OutboxMessage.draft,
             OutboxMessage.message_id,
             OutboxMessage.attempts,
             OutboxMessage.claim_token,
@@ -157,15 +161,17 @@ class _Outcomes:
 
     def _send_one(self, row: Any) -> None:
         assert self.transport is not None
+        mail = stored_mail(row)
+        bodies = body_columns(mail) if row.text_body is None else {}  # a draft's, kept once sent (or failed for good)
         try:
             self.sender = self.sender or sender_address()
             message = compose(
-                to=row.recipient_email, subject=row.subject, text=row.text_body, html=row.html_body,
+                to=row.recipient_email, subject=mail.subject, text=mail.text, html=mail.html,
                 message_id=row.message_id, sent_at=self.now, sender=self.sender,
             )
             self.transport.send(message)
         except (PermanentFailure, UnsafeHeader) as error:
-            self._finish(row, OutboxStatus.FAILED, last_error=str(error))
+            self._finish(row, OutboxStatus.FAILED, last_error=str(error), **bodies)
             self.report.failed.append(row.id)
             return
         except TemporaryFailure as error:
@@ -173,7 +179,7 @@ class _Outcomes:
             self.transport.close()  # it may be broken: the next message gets a new connection
             self.transport = None
             return
-        if not self._finish(row, OutboxStatus.SENT, sent_at=self.now, last_error=None):
+        if not self._finish(row, OutboxStatus.SENT, sent_at=self.now, last_error=None, **bodies):
             log.warning("outbox row %s was sent after its claim expired; another pass may send it again", row.id)
         self.report.sent.append(row.id)
 

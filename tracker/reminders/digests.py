@@ -45,8 +45,8 @@ def digest_candidates(planner: Planner, queued: set[str]) -> Iterator[Candidate]
         if not (overdue.count or this_week.count or follow_up_list.count):
             continue  # nothing to report: no mail rather than an empty one
 
-        def render(user: User = user, overdue: mails.Section = overdue, this_week: mails.Section = this_week,
-                   follow_up_list: mails.Section = follow_up_list) -> mails.RenderedMail:
+        def compose(user: User = user, overdue: mails.Section = overdue, this_week: mails.Section = this_week,
+                    follow_up_list: mails.Section = follow_up_list) -> mails.RenderedMail:
             return mails.digest(
                 recipient_name=user.name,
                 week_of=planner.today_for(user),
@@ -55,7 +55,7 @@ def digest_candidates(planner: Planner, queued: set[str]) -> Iterator[Candidate]
                 follow_ups=follow_up_list,
             )
 
-        yield Candidate(key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, render=render)
+        yield Candidate(key=key, kind=MessageKind.DIGEST, recipient=user, occurrence=occurrence, compose=compose)
 
 
 def _digest_contents(planner: Planner, user_ids: list[int]) -> Any:

@@ -21,9 +21,41 @@ class RenderedMail:
     html: str
 
 
+@dataclass(frozen=True)
+class Mail:
+    """A reminder composed but not rendered: its subject, its template and the values the template shows (text, so
+    that the outbox keeps them as JSON), and the page it links to. Delivery renders it: rendering is most of a
+    planner pass's work otherwise, and a first pass over national data plans tens of thousands of reminders."""
+
+    template: str
+    subject: str
+    context: dict[str, str | None]
+    #: The endpoint and values of the page the mail links to, built into a link when rendered.
+    link: tuple[str, dict[str, int]]
+
+    def draft(self) -> dict[str, Any]:
+        """What the outbox keeps (the subject has a column of its own)."""
+        endpoint, values = self.link
+        return {"template": self.template, "context": self.context, "link": (endpoint, values)}
+
+    @classmethod
+    def from_draft(cls, subject: str, draft: dict[str, Any]) -> Mail:
+        endpoint, values = draft["link"]
+        return cls(draft["template"], subject, draft["context"], (endpoint, values))
+
+    def render(self) -> RenderedMail:
+        endpoint, values = self.link
+        return render_mail(self.template, self.subject, item_url=external_url(endpoint, **values), **self.context)
+
+
+def one_line(subject: str) -> str:
+    """A title can never break the Subject header."""
+    return " ".join(subject.split())
+
+
 def render_mail(template: str, subject: str, **context: Any) -> RenderedMail:
     """Both parts from the same context; every mail says why it was sent and links to the preferences."""
-    subject = " ".join(subject.split())  # a title can never break the Subject header
+    subject = one_line(subject)
     context.setdefault("preferences_url", external_url("reminders.preferences"))
     return RenderedMail(
         subject=subject,
@@ -35,7 +67,7 @@ def render_mail(template: str, subject: str, **context: Any) -> RenderedMail:
 def request_reminder(
     kind: MessageKind, *, recipient_name: str, request_id: int, title: str, country: str, due_on: date,
     today: date, owner_name: str, escalate_after_days: int = 0,
-) -> RenderedMail:
+) -> Mail:
     """Due soon, due today, overdue, and the escalation to admins: one layout, different headline and reason."""
     late = (today - due_on).days
     due = format_date(due_on)
@@ -55,34 +87,33 @@ def request_reminder(
     else:
         subject = f"Overdue by {day_count(late)} ({owner_name}): {title}"
         reason = f"You are an admin, and this request has been overdue for more than {day_count(escalate_after_days)}."
-    return render_mail(
+    return Mail(
         "request_reminder",
-        subject,
-        recipient_name=recipient_name,
-        title=title,
-        country=country,
-        due=due,
-        owner_name=owner_name,
-        reason=reason,
-        item_url=external_url("info_requests.detail", request_id=request_id),
+        one_line(subject),
+        {"recipient_name": recipient_name, "title": title, "country": country, "due": due, "owner_name": owner_name,
+         "reason": reason},
+        ("info_requests.detail", {"request_id": request_id}),
     )
 
 
 def follow_up_reminder(
     *, recipient_name: str, delegation_id: int, country: str, visit_title: str, check_in: date,
     last_contact: date | None,
-) -> RenderedMail:
-    return render_mail(
+) -> Mail:
+    due = format_date(check_in)
+    return Mail(
         "follow_up",
-        f"Time to check in with the delegation from {country}",
-        recipient_name=recipient_name,
-        country=country,
-        visit_title=visit_title,
-        check_in=format_date(check_in),
-        last_contact=format_date(last_contact) if last_contact else None,
-        reason=f"You are the liaison for this delegation; a check-in was due on {format_date(check_in)} and no "
-        "contact has been logged since. This reminder repeats weekly until one is.",
-        item_url=external_url("delegations.detail", delegation_id=delegation_id),
+        one_line(f"Time to check in with the delegation from {country}"),
+        {
+            "recipient_name": recipient_name,
+            "country": country,
+            "visit_title": visit_title,
+            "check_in": due,
+            "last_contact": format_date(last_contact) if last_contact else None,
+            "reason": f"You are the liaison for this delegation; a check-in was due on {due} and no contact has "
+            "been logged since. This reminder repeats weekly until one is.",
+        },
+        ("delegations.detail", {"delegation_id": delegation_id}),
     )
 
 

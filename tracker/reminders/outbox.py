@@ -13,7 +13,7 @@ from tracker.database import insert_ignoring_duplicates
 from tracker.extensions import db
 from tracker.mail.compose import message_id_for
 from tracker.models import InfoRequest, MessageKind, OutboxMessage, OutboxStatus, RequestStatus, User
-from tracker.reminders.mails import RenderedMail
+from tracker.reminders.mails import Mail, RenderedMail
 
 #: Reminders about a request that go to its owner: they follow the request's state and owner.
 OWNER_KINDS = (MessageKind.DUE_SOON, MessageKind.DUE_TODAY, MessageKind.OVERDUE)
@@ -23,11 +23,13 @@ REMINDED_STATUSES = (RequestStatus.NEW, RequestStatus.IN_PROGRESS)
 
 
 def outbox_row(
-    *, key: str, kind: MessageKind | str, to: User | str, mail: RenderedMail, request_id: int | None = None,
+    *, key: str, kind: MessageKind | str, to: User | str, mail: Mail | RenderedMail, request_id: int | None = None,
     delegation_id: int | None = None, occurrence_on: date | None = None, expires_at: datetime | None = None,
     now: datetime, queued_by: User | None = None, resend_of: OutboxMessage | None = None,
 ) -> dict[str, Any]:
-    """The column values of one outbox row; ``to`` is a user or, for people without an account, an address."""
+    """The column values of one outbox row; ``to`` is a user or, for people without an account, an address.
+
+    A ``Mail`` is kept as its draft, its bodies left empty until delivery renders them."""
     return {
         "key": key,
         "kind": str(kind),
@@ -37,8 +39,7 @@ def outbox_row(
         "delegation_id": delegation_id,
         "occurrence_on": occurrence_on,
         "subject": mail.subject,
-        "text_body": mail.text,
-        "html_body": mail.html,
+        **body_columns(mail),
         "message_id": message_id_for(key),
         "status": OutboxStatus.PENDING,
         "attempts": 0,
@@ -48,6 +49,20 @@ def outbox_row(
         "resend_of_id": resend_of.id if resend_of else None,
         "created_at": now,
     }
+
+
+def body_columns(mail: Mail | RenderedMail) -> dict[str, Any]:
+    """The columns of a mail's words: a rendered mail's bodies, or a draft to render when it goes out."""
+    if isinstance(mail, RenderedMail):
+        return {"text_body": mail.text, "html_body": mail.html, "draft": None}
+    return {"text_body": None, "html_body": None, "draft": mail.draft()}
+
+
+def stored_mail(message: Any) -> RenderedMail:
+    """What an outbox row (a model or a row of its columns) sends: its bodies, or its draft rendered now."""
+    if message.text_body is None:
+        return Mail.from_draft(message.subject, message.draft).render()
+    return RenderedMail(message.subject, message.text_body, message.html_body)
 
 
 def insert_new(rows: Sequence[dict[str, Any]]) -> list[str]:

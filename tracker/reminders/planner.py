@@ -47,7 +47,7 @@ class PlanReport:
     held: int = 0
     dropped: int = 0
     paused: bool = False
-    #: A dry run given a ``limit``: what it would queue beyond the rows it lists (not rendered).
+    #: A dry run given a ``limit``: what it would queue beyond the rows it lists (not composed).
     more: int = 0
 
 
@@ -179,7 +179,7 @@ class Planner:
         self, kind: MessageKind, recipient: User, owner: User | None, row: Any, occurrence: schedule.Occurrence,
         today: date,
     ) -> Candidate:
-        def render() -> mails.RenderedMail:
+        def compose() -> mails.Mail:
             return mails.request_reminder(
                 kind,
                 recipient_name=recipient.name,
@@ -197,7 +197,7 @@ class Planner:
             kind=kind,
             recipient=recipient,
             occurrence=occurrence,
-            render=render,
+            compose=compose,
             request_id=row.id,
             delegation_id=row.delegation_id,
         )
@@ -226,7 +226,7 @@ class Planner:
                 yield self._follow_up_candidate(liaison, state, occurrence)
 
     def _follow_up_candidate(self, liaison: User, state: FollowUp, occurrence: schedule.Occurrence) -> Candidate:
-        def render() -> mails.RenderedMail:
+        def compose() -> mails.Mail:
             return mails.follow_up_reminder(
                 recipient_name=liaison.name,
                 delegation_id=state.delegation_id,
@@ -244,7 +244,7 @@ class Planner:
             kind=MessageKind.FOLLOW_UP,
             recipient=liaison,
             occurrence=occurrence,
-            render=render,
+            compose=compose,
             delegation_id=state.delegation_id,
         )
 
@@ -256,12 +256,12 @@ def plan(
     """Queue every reminder occurrence due at ``now`` that is not queued yet; commit unless ``dry_run``.
 
     For the admin's preview, which runs dry hour after hour: ``also_queued``, keys to treat as queued already, to
-    which a dry run adds what it would queue (no mail rendered twice); ``loaded``, what the earlier hours read from
+    which a dry run adds what it would queue (no mail composed twice); ``loaded``, what the earlier hours read from
     the database (each query runs once per UTC day of the preview, not once per hour) and whose reminders they
     worked out (a person's are the same all through their day: worked out at one hour, skipped at the next);
-    ``limit``, how many rows to render and list (the rest are counted in ``more``)."""
+    ``limit``, how many rows to compose and list (the rest are counted in ``more``)."""
     if (loaded is not None or limit is not None) and not dry_run:
-        raise ValueError("Only a dry run may reuse what an earlier pass read or leave mail unrendered.")
+        raise ValueError("Only a dry run may reuse what an earlier pass read or list only part of what it plans.")
     report = PlanReport()
     planner = Planner(now, loaded)
     if planner.policy.paused:
@@ -292,7 +292,7 @@ def plan(
                 key=candidate.key,
                 kind=candidate.kind,
                 to=candidate.recipient,
-                mail=candidate.render(),
+                mail=candidate.compose(),
                 request_id=candidate.request_id,
                 delegation_id=candidate.delegation_id,
                 occurrence_on=candidate.occurrence.on,

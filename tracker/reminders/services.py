@@ -13,7 +13,7 @@ from tracker.models import FollowUpCadence, MessageKind, OutboxMessage, OutboxSt
 from tracker.models.reminders import mail_kind_label
 from tracker.reminders import mails
 from tracker.reminders.delivery import DeliveryReport, deliver
-from tracker.reminders.outbox import one_off_key, outbox_row, queue_one
+from tracker.reminders.outbox import one_off_key, outbox_row, queue_one, stored_mail
 from tracker.reminders.planner import plan
 from tracker.reminders.policy import Cadence, current_policy
 
@@ -68,7 +68,7 @@ def resend(message: OutboxMessage, actor: User, now: datetime) -> OutboxMessage:
         key=one_off_key(f"resend-{message.id}"),
         kind=message.kind,
         to=message.recipient_email,
-        mail=mails.RenderedMail(message.subject, message.text_body, message.html_body),
+        mail=stored_mail(message),
         request_id=message.request_id,
         delegation_id=message.delegation_id,
         now=now,

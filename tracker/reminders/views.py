@@ -34,6 +34,7 @@ from tracker.reminders.forms import (
     PreferencesForm,
     TestMailForm,
 )
+from tracker.reminders.outbox import stored_mail
 from tracker.reminders.policy import cadences, current_policy
 from tracker.reminders.scheduler import heartbeat, is_late
 
@@ -189,7 +190,8 @@ def mail_export() -> Response:
 @admin_only
 def mail_detail(message_id: int) -> str:
     message = db.get_or_404(OutboxMessage, message_id, options=[joinedload(OutboxMessage.queued_by)])
-    return render_template("reminders/mail_detail.html", message=message, form=EmptyForm())
+    text = None if message.holds_a_password_link else stored_mail(message).text
+    return render_template("reminders/mail_detail.html", message=message, text=text, form=EmptyForm())
 
 
 @bp.post("/admin/mail/<int:message_id>/retry")
