@@ -3,8 +3,13 @@ what the mail log shows before and after, read from a real SMTP server."""
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
@@ -14,6 +19,7 @@ from tests.conftest import sign_in
 from tests.smtp import SMTPServer
 from tests.test_reminder_planner import at, owner, request_for
 from tracker import create_app
+from tracker.collector import collection_paused
 from tracker.config import TestConfig
 from tracker.extensions import db
 from tracker.models import OutboxMessage, OutboxStatus, User
@@ -92,3 +98,52 @@ def test_downgrading_deletes_waiting_drafts_and_empties_the_others(tmp_path: Pat
         assert [tuple(row) for row in left] == [("dropped", "", ""), ("sent", "Hello", "Hello")]
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_collector_comes_back_when_the_last_of_overlapping_pauses_ends() -> None:
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+
+    def second() -> None:
+        first_in.wait()
+        with collection_paused():
+            second_in.set()
+            first_out.wait()
+            seen["after the first left"] = gc.isenabled()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    with collection_paused():
+        first_in.set()
+        second_in.wait()
+    first_out.set()
+    thread.join()
+    assert seen == {"after the first left": False} and gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_the_collector_comes_back_after_an_error_and_stays_off_if_it_was() -> None:
+    with pytest.raises(RuntimeError), collection_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    with collection_paused():
+        pass
+    assert not gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_planner_pass_leaves_the_collector_on() -> None:
+    request_for(owner(), due_on=date(2026, 12, 11))
+    assert len(plan(DUE_TODAY, dry_run=True).planned) == 1
+    assert gc.isenabled()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import datetime
 from email.header import Header
@@ -50,8 +51,13 @@ def sender_address() -> str:
 def message_id_for(key: str) -> str:
     """The same occurrence always carries the same Message-ID, so a resend after a crash can be recognised."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
-    return f"<{digest}@{domain}>"
+    return f"<{digest}@{_domain(current_app.config['BASE_URL'])}>"
+
+
+@functools.cache
+def _domain(base_url: str) -> str:
+    """Worked out once: the planner may queue tens of thousands of messages in a pass."""
+    return urlsplit(base_url).hostname or "localhost"
 
 
 def compose(

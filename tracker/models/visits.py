@@ -118,7 +118,11 @@ class Delegate(CreatedAtMixin, Base):
     """A visiting official. Personal data: shown to signed-in staff only."""
 
     __tablename__ = "delegates"
-    __table_args__ = (sa.UniqueConstraint("delegation_id", "email"),)
+    __table_args__ = (
+        sa.UniqueConstraint("delegation_id", "email"),
+        # The planner's roll-up subscribers, a handful among hundreds of thousands of delegates.
+        sa.Index("ix_delegates_monthly_rollup", "wants_monthly_rollup", "delegation_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delegation_id: Mapped[int] = mapped_column(sa.ForeignKey("delegations.id", ondelete="CASCADE"))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, or_, select
 
+from tracker.collector import collection_paused
 from tracker.extensions import db
 from tracker.models import (
     Country,
@@ -262,6 +263,12 @@ def plan(
     ``limit``, how many rows to compose and list (the rest are counted in ``more``)."""
     if (loaded is not None or limit is not None) and not dry_run:
         raise ValueError("Only a dry run may reuse what an earlier pass read or list only part of what it plans.")
+    with collection_paused():
+        return _plan(now, dry_run, also_queued, loaded, limit)
+
+
+def _plan(now: datetime, dry_run: bool, also_queued: set[str] | None, loaded: dict[Any, Any] | None,
+          limit: int | None) -> PlanReport:
     report = PlanReport()
     planner = Planner(now, loaded)
     if planner.policy.paused:
