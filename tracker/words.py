@@ -28,5 +28,7 @@ def split_words(text: str) -> list[tuple[int, int]]:
 
 def fold(word: str) -> str:
     """A word as the index compares it: accents taken off, case folded ("Côte" and "COTE" agree)."""
+    if word.isascii():  # most words: nothing to take off, and ASCII folds as it lowers
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()

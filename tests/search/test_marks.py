@@ -30,7 +30,9 @@ def test_a_long_text_is_shortened_around_the_first_mark() -> None:
 def test_query_words_are_letters_and_digits_only() -> None:
     terms = Terms.parse('"AND* NEAR(-x) title:y')
     assert terms.words == ("AND", "NEAR", "x", "title", "y")
-    assert terms.fts5_query() == '"AND" "NEAR" "x" "title" "y"'
+    assert terms.fts5_query() == '"AND" AND "NEAR" AND "x" AND "title" AND "y"'
+    assert Terms.parse('x "NEAR*').fts5_query() == '"x" AND "NEAR"*'
+    assert Terms.parse("x near").fts5_query(["near", "nearby"]) == '"x" AND ("near" OR "nearby")'
     assert terms.tsquery() == "AND & NEAR & x & title & y"
     assert not Terms.parse("*** -- ()")
     assert Terms.parse("a").tsquery() == "a"  # one letter is not a prefix

@@ -26,8 +26,8 @@ def result_links(page: str) -> list[str]:
 
 def test_a_title_match_ranks_above_a_match_in_the_text(signed_in: FlaskClient) -> None:
     delegation = factories.delegation()
-    in_text = factories.info_request(delegation, title="Data request", description="Statistics on forced labour cases")
     in_title = factories.info_request(delegation, title="Forced labour indicators", description="For inspectors")
+    in_text = factories.info_request(delegation, title="Data request", description="Statistics on forced labour cases")
     status, page = search(signed_in, "forced labour")
     assert status == 200
     assert result_links(page) == [f"/requests/{in_title.id}", f"/requests/{in_text.id}"]

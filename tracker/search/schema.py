@@ -11,6 +11,8 @@ from typing import Any
 
 #: SQLite: the FTS5 table over ``search_documents``; FTS5 keeps its data in shadow tables named after it.
 FTS5_TABLE = "search_index"
+#: SQLite: the words of that index, in order (an fts5vocab table of its instances, migration k3c5e7f9b1d4).
+FTS5_TERMS_TABLE = "search_terms"
 #: PostgreSQL: the generated tsvector column of ``search_documents``, its GIN index and the configuration.
 VECTOR_COLUMN = "search_vector"
 VECTOR_INDEX = "ix_search_documents_search_vector"
@@ -27,7 +29,10 @@ TRIGRAM = 3
 def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
     """Alembic's ``include_name`` hook: compare everything but the search structures the models do not declare."""
     if type_ == "table":
-        return not any(name == fts or (name or "").startswith(f"{fts}_") for fts in (FTS5_TABLE, TITLE_TRIGRAMS_TABLE))
+        fts5_tables = (FTS5_TABLE, TITLE_TRIGRAMS_TABLE)
+        return name != FTS5_TERMS_TABLE and not any(
+            name == fts or (name or "").startswith(f"{fts}_") for fts in fts5_tables
+        )
     if type_ == "column" and parent_names.get("table_name") == "search_documents":
         return name != VECTOR_COLUMN
     if type_ == "index":

@@ -8,6 +8,7 @@ parser keep), so no quote, operator, bracket or keyword of either query language
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,12 +37,15 @@ class Terms:
     def __bool__(self) -> bool:
         return bool(self.words)
 
-    def fts5_query(self) -> str:
-        """SQLite FTS5: each word a quoted string (never an operator), the last one a prefix."""
-        quoted = ['"' + word.replace('"', '""') + '"' for word in self.words]
-        if self.prefix:
+    def fts5_query(self, expansions: Sequence[str] = ()) -> str:
+        """SQLite FTS5: each word a quoted string (never an operator), all of them required; the last one a prefix,
+        or any of ``expansions`` (the indexed words it stands for as a prefix) when they are given."""
+        quoted = [_fts5_string(word) for word in self.words]
+        if expansions:
+            quoted[-1] = "(" + " OR ".join(_fts5_string(word) for word in expansions) + ")"
+        elif self.prefix:
             quoted[-1] += "*"
-        return " ".join(quoted)
+        return " AND ".join(quoted)
 
     def tsquery(self) -> str:
         """PostgreSQL ``to_tsquery`` text: the words (letters and digits only, so no operator) joined by AND."""
@@ -54,7 +58,15 @@ class Terms:
     def _folded(self) -> frozenset[str]:
         return frozenset(fold(word) for word in self.words)
 
+    @cached_property
+    def _folded_prefix(self) -> str | None:
+        return fold(self.words[-1]) if self.prefix else None
+
     def matches(self, word: str) -> bool:
         """Whether a word of a record's text is one searched for (for highlighting)."""
         folded = fold(word)
-        return folded in self._folded or (self.prefix and folded.startswith(fold(self.words[-1])))
+        return folded in self._folded or (self._folded_prefix is not None and folded.startswith(self._folded_prefix))
+
+
+def _fts5_string(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
