@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from tests import factories
 from tests.queries import counting_queries
 from tracker.extensions import db
-from tracker.models import ContactChannel, ContactLog, NeedCategory, Tier
+from tracker.models import ContactChannel, ContactLog, NeedCategory, Tier, User
 
 
 def _history_table(page: str) -> dict[int, str]:
@@ -50,9 +50,9 @@ def test_delegations_needs_requests_and_contacts_with_the_tier_each_delegation_h
     visit = factories.visit(title="Study tour on labour trafficking", starts_on=date(2008, 5, 5))
     delegation = factories.delegation(visit=visit, country=moldova, tier=Tier.TIER_3, tier_report_year=2008)
     factories.need(delegation, category=NeedCategory.PROTECTION, description="Shelter standards")
-    factories.info_request(delegation, title="Comparative analysis of shelter laws")
-    db.session.add(ContactLog(delegation_id=delegation.id, contacted_on=date(2008, 9, 1),
-                              channel=ContactChannel.EMAIL, summary="Sent the analysis"))  # fmt: skip
+    info_request = factories.info_request(delegation, title="Comparative analysis of shelter laws")
+    db.session.add(ContactLog(delegation_id=delegation.id, contacted_on=date(2008, 9, 1), channel=ContactChannel.EMAIL,
+                              summary="Sent the analysis", logged_by_id=info_request.owner_id))  # fmt: skip
     db.session.commit()
     elsewhere = factories.delegation(country=factories.country("UKR"))
     factories.need(elsewhere, description="Not Moldova's need")
@@ -63,6 +63,12 @@ def test_delegations_needs_requests_and_contacts_with_the_tier_each_delegation_h
     assert "Shelter standards" in page and "Not Moldova&#39;s need" not in page
     assert "Comparative analysis of shelter laws" in page
     assert "Sent the analysis" in page
+    # each list names the visit (and the request's owner, the contact's author)
+    owner = db.session.get(User, info_request.owner_id).name
+    tour = "Study tour on labour trafficking"
+    assert re.search(rf'#needs">{tour}</a></span></li>', page)
+    assert f'<td data-label="Visit">{tour}</td>\n        <td data-label="Owner">{owner}</td>' in page
+    assert re.search(rf' · Email · {re.escape(owner)} · <a href="[^"]+#contacts">{tour}</a>', page)
     assert '<path class="visit-mark"' in page  # the 2008 visit on the chart
 
 

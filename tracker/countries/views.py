@@ -27,7 +27,7 @@ from tracker.countries.table import (
 from tracker.delegations.queries import last_contact_on, open_request_count
 from tracker.exports.web import csv_download
 from tracker.extensions import db
-from tracker.models import ContactLog, Country, Delegation, InfoRequest, StatedNeed, Visit
+from tracker.models import ContactLog, Country, Delegation, InfoRequest, StatedNeed, User, Visit
 from tracker.routing import id_urls
 
 #: How many of the latest delegations, needs, requests and contacts a country page lists.
@@ -38,7 +38,7 @@ RECENT_ROWS = 25
 def compare_countries() -> str:
     """Compare the countries the centre hosted: delegations, needs, requests, delivery."""
     filters = ComparisonFilterForm()
-    comparison, rows = _compared(filters)
+    comparison, rows = _compared(filters, visit_years=False)
     return render_template(
         "countries/list.html",
         filters=filters,
@@ -89,7 +89,7 @@ def _compared(filters: ComparisonFilterForm, **leaving_out: bool) -> tuple[Compa
 def export() -> Response:
     """Download the comparison table as filtered and sorted on the page."""
     filters = ComparisonFilterForm()
-    comparison, rows = _compared(filters)
+    comparison, rows = _compared(filters, visit_years=False)
     suffix = f"-{filters.value('year')}" if filters.value("year") else ""
     return csv_download(f"countries{suffix}.csv", csv_headings(comparison.report_year), csv_rows(rows))
 
@@ -115,48 +115,65 @@ def detail(country_id: int) -> str:
         latest=(latest_year, placements.get(latest_year)) if latest_year else None,
         report_years=range(FIRST_REPORT_YEAR, last_year + 1),
         delegations=_recent_delegations(country_id),
-        needs=_recent(StatedNeed, StatedNeed.created_at, country_id),
-        requests=_recent(InfoRequest, InfoRequest.created_at, country_id, joinedload(InfoRequest.owner)),
-        contacts=_recent(ContactLog, ContactLog.contacted_on, country_id, joinedload(ContactLog.logged_by)),
+        needs=_recent(StatedNeed, StatedNeed.created_at, country_id, StatedNeed.category, StatedNeed.description,
+                      StatedNeed.delegation_id),
+        requests=_recent(InfoRequest, InfoRequest.created_at, country_id, InfoRequest, person=InfoRequest.owner_id),
+        contacts=_recent(ContactLog, ContactLog.contacted_on, country_id, ContactLog.contacted_on, ContactLog.channel,
+                         ContactLog.summary, ContactLog.delegation_id, person=ContactLog.logged_by_id),
         recent_rows=RECENT_ROWS,
     )
 
 
 def _country_delegations(country_id: int) -> Any:
-    """The ids of the country's delegations, worked out first (on PostgreSQL, materialized): PostgreSQL otherwise
-    walked every visit from the latest back looking for the country's, tens of thousands at national scale."""
-    found = select(Delegation.id).where(Delegation.country_id == country_id).cte("country_delegations")
-    return found.prefix_with("MATERIALIZED", dialect="postgresql")
+    """The ids and visits of the country's delegations, worked out first (on PostgreSQL, materialized), from an
+    index: PostgreSQL otherwise walked every visit from the latest back looking for the country's, tens of thousands
+    at national scale."""
+    found = select(Delegation.id, Delegation.visit_id).where(Delegation.country_id == country_id)
+    return found.cte("country_delegations").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
 def _recent_delegations(country_id: int) -> list[object]:
+    """The latest visits' delegations, with their open requests and last contact. Their ids first, from the visits'
+    dates alone, then those rows: read whole and sorted, the country's 400 delegations took 4 ms of PostgreSQL's."""
     mine = _country_delegations(country_id)
+    latest = (
+        select(mine.c.id)
+        .join(Visit, Visit.id == mine.c.visit_id)
+        .order_by(Visit.starts_on.desc(), mine.c.id.desc())
+        .limit(RECENT_ROWS)
+    )
     return list(
         db.session.execute(
             select(Delegation, open_request_count().label("open_requests"), last_contact_on().label("last_contact"))
-            .join(mine, mine.c.id == Delegation.id)
+            .where(Delegation.id.in_(latest))
             .join(Delegation.visit)
             .options(contains_eager(Delegation.visit), joinedload(Delegation.liaison))  # the visit joined once
             .order_by(Visit.starts_on.desc(), Delegation.id.desc())
-            .limit(RECENT_ROWS)
         )
     )
 
 
-def _recent(model, newest_first, country_id: int, *options):  # type: ignore[no-untyped-def]
-    """The latest needs, requests or contacts of this country's delegations, each with its delegation and visit.
+def _recent(model, newest_first, country_id: int, *columns, person=None):  # type: ignore[no-untyped-def]
+    """``columns`` of the latest needs, requests or contacts of this country's delegations, with their visit's title
+    (``visit_title``) and, given ``person`` (a foreign key to a user), that user's name (``person``).
 
     Their ids first, from an index of each delegation's rows by date (thousands at national scale, none read),
-    then those rows."""
+    then those rows' columns alone: loaded as objects with their delegation, visit and user, each list took a
+    millisecond longer on PostgreSQL."""
+    mine = _country_delegations(country_id)
     latest = (
         select(model.id)
-        .where(model.delegation_id.in_(select(_country_delegations(country_id).c.id)))
+        .join(mine, mine.c.id == model.delegation_id)
         .order_by(newest_first.desc(), model.id.desc())
         .limit(RECENT_ROWS)
     )
-    return db.session.scalars(
-        select(model)
+    found = (
+        select(*columns, Visit.title.label("visit_title"))
+        .join_from(model, Delegation, Delegation.id == model.delegation_id)
+        .join(Visit, Visit.id == Delegation.visit_id)
         .where(model.id.in_(latest))
-        .options(joinedload(model.delegation).joinedload(Delegation.visit), *options)
         .order_by(newest_first.desc(), model.id.desc())
-    ).all()
+    )
+    if person is not None:
+        found = found.add_columns(User.name.label("person")).outerjoin(User, User.id == person)
+    return db.session.execute(found).all()

@@ -187,7 +187,7 @@ class ContactLog(CreatedAtMixin, Base):
 
     __tablename__ = "contact_logs"
     #: A delegation's contacts, and its latest (the delegations list, the follow-ups) read from the index alone.
-    __table_args__ = (sa.Index("ix_contact_logs_delegation_contacted", "delegation_id", "contacted_on"),)
+    __table_args__ = (sa.Index("ix_contact_logs_delegation_contacted", "delegation_id", "contacted_on", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delegation_id: Mapped[int] = mapped_column(sa.ForeignKey("delegations.id", ondelete="CASCADE"))
