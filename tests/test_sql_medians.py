@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import statistics
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, event, insert
 
 from tracker.extensions import db
 from tracker.health.summary import DAYS_BAND, days_histogram, days_medians
@@ -76,3 +76,22 @@ def test_the_overall_median_from_the_groups_rows_equals_the_median_of_every_valu
 
 def test_no_delivery_has_no_overall_median() -> None:
     assert OVERALL not in days_medians(lambda banded: days_histogram(set(), banded=banded), overall=True)
+
+
+def test_the_days_statement_carries_its_measure_and_range_in_its_sql() -> None:
+    """Not as parameters: PostgreSQL's generic plan of the prepared statement then sees how many rows they select
+    (tracker.database.written_in)."""
+    _histograms({2001: [5, 17]})
+    statements: list[str] = []
+
+    def sent(connection: object, cursor: object, statement: str, *rest: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", sent)
+    try:
+        assert days_medians(lambda banded: days_histogram({"visit_year", "tier"}, banded=banded)) == {(): 11}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", sent)
+    bands, days = statements
+    assert "'days_band'" in bands
+    assert "'days'" in days and "BETWEEN -9 AND 19" in days  # the middles are in bands 0 (-9 to 9) and 1 (10 to 19)

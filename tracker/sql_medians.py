@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select
 
+from tracker.database import written_in
 from tracker.extensions import db
 
 
@@ -52,7 +53,7 @@ def medians_of_counts(bands: Select[Any], histogram: Select[Any], value: ColumnE
     low = min((middle.low for middle in middles.values()), default=0)
     high = max((middle.high for middle in middles.values()), default=-1)
     found = {}
-    for key, counts in _counted(histogram.where(value.between(low, high)), overall).items():
+    for key, counts in _counted(histogram.where(value.between(written_in(low), written_in(high))), overall).items():
         middle = middles.get(key)
         if middle is not None:
             found[key] = _median(sorted(pair for pair in counts if middle.low <= pair[0] <= middle.high), middle)

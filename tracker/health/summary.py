@@ -49,6 +49,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 
+from tracker.database import written_in
 from tracker.delegations.scope import DelegationScope
 from tracker.models import (
     Country,
@@ -142,7 +143,8 @@ def days_histogram(kept: set[str], *columns: ColumnElement[Any], banded: bool = 
         select(*columns, FollowUpCount.day, FollowUpCount.count if one_row_each else func.sum(FollowUpCount.count))
         .select_from(FollowUpCount)
         .outerjoin(Country, Country.id == FollowUpCount.country_id)
-        .where(FollowUpCount.measure == coarsest.measure("days_band" if banded else "days"), *coarsest.constants)
+        .where(FollowUpCount.measure == written_in(coarsest.measure("days_band" if banded else "days")),
+               *coarsest.constants)
     )
     return found if one_row_each else found.group_by(*columns, FollowUpCount.day)
 
