@@ -29,6 +29,8 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.machine import SpeedProbe, slowdown
+
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BUDGET_MS = 50
@@ -273,14 +275,16 @@ def measure_pages(password: str, env: dict[str, str]) -> tuple[dict, float]:
 
     pages, email = pages_to_measure()
     count = int(os.environ.get("BENCH_REQUESTS") or REQUESTS)
-    results = {}
-    with served("wsgi:app", env, 8771) as worker:  # as deployed (README: gunicorn wsgi:app)
+    results, windows = {}, {}
+    with SpeedProbe() as probe, served("wsgi:app", env, 8771) as worker:  # as deployed (README: gunicorn wsgi:app)
         staff, portal = Client("http://127.0.0.1:8771"), Client("http://127.0.0.1:8771")
         staff.post_form("/login", {"email": ADMIN_EMAIL, "password": password})
         portal.post_form(portal_link(email), {})
         for name, path in pages.items():
             client = portal if name.startswith("portal") else staff
+            started = time.monotonic()
             times, queries = client.timings(path, count)
+            windows[name] = (started, time.monotonic())
             _response, body = client.get(path, **{"X-Bench-Statements": "1"})
             results[name] = {
                 "path": path,
@@ -297,8 +301,9 @@ def measure_pages(password: str, env: dict[str, str]) -> tuple[dict, float]:
         rss_mb = round(_peak_resident_kib(worker) / 1024, 1)
     with served("bench.hello:app", {}, 8772):
         hello, _queries = Client("http://127.0.0.1:8772").timings("/", count)
-    for figures in results.values():
+    for name, figures in results.items():
         figures["hello_p95_ms"] = percentile(hello, 0.95)
+        figures["machine_slowdown"] = slowdown(probe.samples, *windows[name])
     return results, rss_mb
 
 
@@ -377,15 +382,16 @@ def measure_mail(app) -> float:
 
 def table(result: dict) -> str:
     #: ×hello: p95 over the hello page's p95; ×SQL: p50 over the replayed SQL's median.
-    #: n: timed requests (fewer for a page slower than SLOW_MS at its first response).
+    #: n: timed requests (fewer for a page slower than SLOW_MS at its first response); machine: how much slower the
+    #: machine ran while the page was timed (bench/machine.py).
     lines = [f"{'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'n':>4} {'queries':>7} {'raw SQL ms':>10} {'×hello':>7} "
-             f"{'×SQL':>6}"]  # fmt: skip
+             f"{'×SQL':>6} {'machine':>7}"]  # fmt: skip
     for name, page in result["pages"].items():
         over = "  OVER BUDGET" if page["p95_ms"] > BUDGET_MS else ""
         to_hello, to_sql = page["p95_ms"] / page["hello_p95_ms"], page["p50_ms"] / max(page["raw_sql_ms"], 0.01)
         lines.append(
             f"{name:<22} {page['p50_ms']:>8} {page['p95_ms']:>8} {page['requests']:>4} {page['queries']:>7} "
-            f"{page['raw_sql_ms']:>10} {to_hello:>7.1f} {to_sql:>6.1f}{over}"
+            f"{page['raw_sql_ms']:>10} {to_hello:>7.1f} {to_sql:>6.1f} {page['machine_slowdown'] or '-':>7}{over}"
         )
     hello = next(iter(result["pages"].values()))["hello_p95_ms"]
     lines += [
