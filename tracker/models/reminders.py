@@ -75,6 +75,10 @@ class OutboxMessage(CreatedAtMixin, Base):
     __table_args__ = (
         sa.Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
         sa.Index("ix_outbox_request_kind_occurrence", "request_id", "kind", "occurrence_on"),
+        # The resends of a message, for its foreign key: deleting a message (with its request or delegation) looked
+        # for them through the whole outbox. Few messages are resends, so only theirs are indexed.
+        sa.Index("ix_outbox_resend_of_id", "resend_of_id", sqlite_where=sa.text("resend_of_id IS NOT NULL"),
+                 postgresql_where=sa.text("resend_of_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
