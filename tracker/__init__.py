@@ -23,11 +23,13 @@ def create_app(config_class: type[Config] = Config, overrides: dict[str, Any] | 
 
     from tracker import cli, database, errors, portal, read_transactions, reminders, request_ids, templating, web  # noqa: F401  (database: SQLite settings)
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.health import summary_version
     from tracker.search import schema as search_schema
 
     request_ids.init_app(app)
     db.init_app(app)
     read_transactions.init_app(app)
+    summary_version.init_app(app)
     # include_name: Alembic leaves alone the search index's structures that are not models (see tracker/search).
     migrate.init_app(
         app,

@@ -27,6 +27,8 @@ class Trigger:
     #: per row: a bulk insert (COPY) updates each summary row once, not once per request (in one transaction,
     #: PostgreSQL walks every earlier version of a row it updates again).
     transitions: str | None = None
+    #: PostgreSQL: once per statement, without its rows (a trigger that only needs to know something changed).
+    per_statement: bool = False
     #: PostgreSQL: a BEFORE trigger whose statements (PL/pgSQL) set NEW's columns, so the row is written once.
     sets_new: bool = False
 
@@ -61,7 +63,10 @@ def _create(trigger: Trigger, dialect: str) -> Iterator[str]:
         yield (f"CREATE FUNCTION {trigger.name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; "
                f"RETURN {returned}; END $$")  # fmt: skip
         when = f" WHEN ({trigger.when})" if trigger.when else ""
-        each = f"REFERENCING {trigger.transitions} FOR EACH STATEMENT" if trigger.transitions else "FOR EACH ROW"
+        if trigger.transitions:
+            each = f"REFERENCING {trigger.transitions} FOR EACH STATEMENT"
+        else:
+            each = "FOR EACH STATEMENT" if trigger.per_statement else "FOR EACH ROW"
         yield (f"CREATE TRIGGER {trigger.name} {trigger.event} ON {trigger.table} {each}{when} "
                f"EXECUTE FUNCTION {trigger.name}()")  # fmt: skip
     else:

@@ -23,7 +23,7 @@ from tracker.countries.services import report_year_for
 from tracker.delegations.scope import DelegationScope
 from tracker.extensions import db
 from tracker.health.summary import Grain, cohort_criteria, counted, day_of, days_histogram, days_medians, grain
-from tracker.health.summary_triggers import ensure_counted
+from tracker.health.summary_version import kept_until_changed
 from tracker.models import Country, FollowUpCount, NeedCategory, Region, Tier, TierPlacement
 
 
@@ -65,13 +65,14 @@ class Comparison:
     visit_years: dict[int, set[int]]
 
 
+@kept_until_changed
 def compare(scope: Scope, *, medians: bool = True, last_contacts: bool = True, visit_years: bool = True) -> Comparison:
     """Figures for every country with a delegation in ``scope``, in no particular order.
 
     ``medians=False`` and ``last_contacts=False`` leave those figures out (None), for a page that neither shows nor
     sorts by them (the tier grid: they took most of its SQL's time); ``visit_years=False`` leaves the visit years
-    empty, for the table, which does not show them (a 2 ms query at national scale)."""
-    ensure_counted()
+    empty, for the table, which does not show them (a 2 ms query at national scale). Kept until the figures change
+    (``tracker.health.summary_version``): the caller must not change what it returns."""
     report_year = report_year_for(scope.year)
     queries = _queries(scope, report_year)
     rows = {row.country_id: row for row in _countries(queries.countries)}

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 from tracker.demo.generate import DemoDataError
 from tracker.extensions import db
-from tracker.health import summary_triggers
+from tracker.health import summary_triggers, summary_version
 from tracker.models.base import UTCDateTime
 from tracker.reminders import check_in_columns
 
@@ -60,6 +60,7 @@ class BulkWriter:
         self.counts_at_the_end = dialect == "sqlite"
         if self.counts_at_the_end:
             summary_triggers.drop_triggers(db.session.connection())
+            summary_version.drop_triggers(db.session.connection())
             check_in_columns.drop_triggers(db.session.connection())
 
     def write(self, table: sa.Table, rows: list[dict]) -> None:
@@ -96,6 +97,8 @@ class BulkWriter:
             summary_triggers.count_everything(connection, zone)
             check_in_columns.compute_everything(connection)
             summary_triggers.create_triggers(connection)
+            summary_version.create_triggers(connection)
+            summary_version.replace_version(connection)
             check_in_columns.create_triggers(connection)
         if self.dialect == "sqlite":
             self.cursor.execute(f"PRAGMA cache_size = {self.cache_size}")

@@ -30,7 +30,7 @@ from tracker.health.summary import (
     kept_by,
     month_number,
 )
-from tracker.health.summary_triggers import ensure_counted
+from tracker.health.summary_version import kept_until_changed
 from tracker.models import Country, FollowUpCount, Region, Tier
 from tracker.models.base import LabelledEnum
 from tracker.sql_medians import OVERALL
@@ -101,9 +101,9 @@ class Health:
     trend: list[TrendPoint]
 
 
+@kept_until_changed
 def follow_up_health(scope: DelegationScope, dimension: Dimension, day: date) -> Health:
     """Every figure for the delegations in ``scope`` as of ``day``, overall and by ``dimension``."""
-    ensure_counted()
     groups = _Groups(dimension)
     key_column = _group_column(dimension)
     kept, criteria = kept_by(scope), cohort_criteria(scope)
@@ -228,9 +228,9 @@ _AT_MONTH_ENDS = [
 ]
 
 
+@kept_until_changed
 def overdue_trend(scope: DelegationScope, day: date) -> list[TrendPoint]:
     """Overdue requests in ``scope`` at each of ``trend_days(day)``."""
-    ensure_counted()
     return _trend(scope, day)
 
 

@@ -346,8 +346,10 @@ def drop_triggers(connection: Connection) -> None:
 def count_everything(connection: Connection, zone: str) -> None:
     """Count the summary from scratch in ``zone`` (the migration's backfill; a change of the centre's zone)."""
     sql = _Sql(connection.dialect.name)
-    connection.execute(text("DELETE FROM follow_up_counts_zone"))
-    connection.execute(text("INSERT INTO follow_up_counts_zone (id, zone) VALUES (1, :zone)"), {"zone": zone})
+    # The row is kept (with its version, ``tracker.health.summary_version``), made only by the first count.
+    kept = connection.execute(text("UPDATE follow_up_counts_zone SET zone = :zone WHERE id = 1"), {"zone": zone})
+    if not kept.rowcount:
+        connection.execute(text("INSERT INTO follow_up_counts_zone (id, zone) VALUES (1, :zone)"), {"zone": zone})
     connection.execute(text("DELETE FROM follow_up_counts"))
     join = "JOIN delegations d ON d.id = {a}.delegation_id JOIN visits v ON v.id = d.visit_id"
     requests = _Cohort("v.starts_on", "d.country_id", "d.tier", "information_requests r " + join.format(a="r"), "TRUE")
@@ -391,10 +393,18 @@ def count_last_contacts(connection: Connection) -> None:
     )
 
 
-def ensure_counted() -> None:
+def ensure_counted() -> int:
     """Before reading the summary: count everything again (and commit) if the centre's zone is not the one the
-    summary's local dates are in (the zone was changed in the settings; a test's own zone)."""
+    summary's local dates are in (the zone was changed in the settings; a test's own zone). The summary's version
+    (``tracker.health.summary_version``), read in the same query."""
     zone = current_app.config["TIMEZONE"]
-    if db.session.scalar(select(FollowUpCountsZone.zone).where(FollowUpCountsZone.id == 1)) != zone:
+    state = _STATE.where(FollowUpCountsZone.id == 1)
+    counted = db.session.execute(state).one_or_none()
+    if counted is None or counted.zone != zone:
         count_everything(db.session.connection(), zone)
         db.session.commit()
+        counted = db.session.execute(state).one()
+    return counted.version
+
+
+_STATE = select(FollowUpCountsZone.zone, FollowUpCountsZone.version)

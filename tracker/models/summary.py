@@ -3,10 +3,17 @@ tracker/health/summary_triggers.py), never by the app."""
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.models.base import Base
+
+
+def new_version() -> int:
+    """A version for the row made from Python; the triggers write theirs in SQL."""
+    return secrets.randbits(62)
 
 
 class FollowUpCount(Base):
@@ -42,9 +49,12 @@ class FollowUpCount(Base):
 
 
 class FollowUpCountsZone(Base):
-    """The one time zone the counts' local dates are in (the centre's, when they were last counted)."""
+    """The summary's one row of state: the time zone the counts' local dates are in (the centre's, when they were
+    last counted), and the version of the figures (``tracker.health.summary_version``)."""
 
     __tablename__ = "follow_up_counts_zone"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     zone: Mapped[str] = mapped_column(sa.String(64))
+    #: Replaced by a random number by triggers whenever the summary, the tier placements or the countries change.
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=new_version, server_default="0")
