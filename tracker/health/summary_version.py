@@ -48,30 +48,40 @@ def kept_until_changed(function: Callable[P, R]) -> Callable[P, R]:
     def kept(*args: P.args, **kwargs: P.kwargs) -> R:
         version = ensure_counted()
         results: _Results = current_app.extensions["tracker.kept_figures"]
-        key = (function.__qualname__, args, tuple(sorted(kwargs.items())), version)
-        return results.get(key, lambda: function(*args, **kwargs))
+        key = (function.__qualname__, args, tuple(sorted(kwargs.items())))
+        return results.get(version, key, lambda: function(*args, **kwargs))
 
     return kept
 
 
 class _Results:
-    """The latest ``KEPT`` results, by key; the worker's threads share them."""
+    """The latest ``KEPT`` results of one version, by key; the worker's threads share them. Another version lets
+    them all go: no request will ask for an older version again (but one whose snapshot began before the change,
+    which works its figures out)."""
 
     def __init__(self) -> None:
+        self._version: int | None = None
         self._results: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Any, work_out: Callable[[], Any]) -> Any:
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def get(self, version: int, key: Any, work_out: Callable[[], Any]) -> Any:
         with self._lock:
-            if key in self._results:
+            if version != self._version:
+                self._version = version
+                self._results.clear()
+            elif key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]
         # Worked out outside the lock: two threads may both work out a result, and either is right.
         found = work_out()
         with self._lock:
-            self._results[key] = found
-            while len(self._results) > KEPT:
-                self._results.popitem(last=False)
+            if version == self._version:
+                self._results[key] = found
+                while len(self._results) > KEPT:
+                    self._results.popitem(last=False)
         return found
 
 
