@@ -159,3 +159,21 @@ def test_a_new_version_lets_every_older_result_go(app: Flask) -> None:
     factories.info_request(delegation)
     compare(Scope())
     assert len(kept) == 1
+
+
+@pytest.mark.usefixtures("restore_tier_history")
+def test_the_tier_grid_shows_a_new_placement_at_once(signed_in: FlaskClient) -> None:
+    moldova = factories.country("MDA")
+    factories.delegation(country=moldova)
+    before = _moldova_grid_row(signed_in)
+    db.session.add(TierPlacement(country_id=moldova.id, year=2099, tier=Tier.TIER_3))
+    db.session.commit()
+    after = _moldova_grid_row(signed_in)
+    assert after.startswith(before) and after.endswith("<td>3</td>")  # years up to 2099, the last tier 3
+
+
+def _moldova_grid_row(client: FlaskClient) -> str:
+    for _ in range(2):  # the second from the kept figures
+        page = client.get("/countries/tiers").get_data(as_text=True)
+    row = page[page.index('<th scope="row">Moldova</th>'):]
+    return row[: row.index("</tr>")]

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from tracker.extensions import db
+from tracker.health.summary_version import kept_until_changed
 from tracker.models import Country, Tier, TierPlacement
 
 
@@ -52,3 +53,8 @@ def tier_histories(country_ids: Iterable[int]) -> dict[int, dict[int, Tier]]:
         ).all():
             histories[country_id][year] = tier
     return histories
+
+
+#: ``tier_histories`` kept until the placements change (``tracker.health.summary_version``): the tier grid reads
+#: every hosted country's, thousands of rows. Given a tuple of ids.
+kept_tier_histories = kept_until_changed(tier_histories)

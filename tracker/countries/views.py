@@ -14,7 +14,7 @@ from tracker.countries import bp
 from tracker.countries.comparison import Comparison, CountryFigures, Scope, compare
 from tracker.countries.forms import ComparisonFilterForm
 from tracker.countries.reference import FIRST_REPORT_YEAR
-from tracker.countries.services import report_year_for, tier_histories
+from tracker.countries.services import kept_tier_histories, report_year_for, tier_histories
 from tracker.countries.table import (
     AFTER_NEEDS,
     BEFORE_NEEDS,
@@ -63,7 +63,7 @@ def tier_movement() -> str:
     comparison, rows = _compared(
         filters, medians=order == "median_days_to_delivery", last_contacts=order == "last_contact"
     )
-    histories = tier_histories(row.country_id for row in rows)
+    histories = kept_tier_histories(tuple(row.country_id for row in rows))
     # Without a year the comparison's report year is already the latest of all.
     latest = comparison.report_year if filters.value("year") is None else report_year_for(None)
     last_year = latest or FIRST_REPORT_YEAR
