@@ -48,7 +48,7 @@ def kept_until_changed(function: Callable[P, R]) -> Callable[P, R]:
     def kept(*args: P.args, **kwargs: P.kwargs) -> R:
         version = ensure_counted()
         results: _Results = current_app.extensions["tracker.kept_figures"]
-        key = (function.__qualname__, args, tuple(sorted(kwargs.items())))
+        key = (function, args, tuple(sorted(kwargs.items())))
         return results.get(version, key, lambda: function(*args, **kwargs))
 
     return kept
