@@ -1,9 +1,9 @@
 """Querying the search index: the newest matches of a search, ranked, and how many there are of each kind.
 
 The same statements per search whatever the size of the index; the SQL differs per database and is written out
-for each (FTS5's MATCH on SQLite, ranked in fts5.py; ``@@`` and ts_rank on PostgreSQL). A common word matches a
-quarter of a million documents: ranking them all takes seconds, so a search reads its newest ``CANDIDATES``
-matches only, ranks them and counts them by kind; past that it says "more".
+for each (FTS5's MATCH on SQLite, ranked in fts5.py; ``@@`` and ts_rank on PostgreSQL, in tsearch.py). A common
+word matches a quarter of a million documents: ranking them all takes seconds, so a search reads its newest
+``CANDIDATES`` matches only, ranks them and counts them by kind; past that it says "more".
 """
 
 from __future__ import annotations
@@ -12,13 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import sqlalchemy as sa
-from sqlalchemy import func, select
-
 from tracker.extensions import db
-from tracker.models import SearchDocument, SearchKind
-from tracker.search import fts5
-from tracker.search.schema import TEXT_SEARCH_CONFIG, VECTOR_COLUMN
+from tracker.models import SearchKind
+from tracker.search import fts5, tsearch
 from tracker.search.terms import Terms
 
 #: How many matches (the newest) a search ranks, counts and pages through: 40 pages, more than anyone reads.
@@ -60,14 +56,5 @@ def _newest_ranked(terms: Terms, limit: int) -> list[tuple[SearchKind, int, floa
     if dialect == "sqlite":
         return fts5.newest_ranked(terms, limit)
     if dialect == "postgresql":
-        config = sa.literal_column(f"'{TEXT_SEARCH_CONFIG}'::regconfig")
-        query = func.to_tsquery(config, terms.tsquery())
-        vector = sa.literal_column(f"{SearchDocument.__tablename__}.{VECTOR_COLUMN}")
-        rows = db.session.execute(
-            select(SearchDocument.kind, SearchDocument.record_id, -func.ts_rank(vector, query))
-            .where(vector.bool_op("@@")(query))
-            .order_by(SearchDocument.id.desc())
-            .limit(limit)
-        )
-        return [tuple(row) for row in rows]
+        return tsearch.newest_ranked(terms, limit)
     raise NotImplementedError(f"no full-text search written for {dialect}")

@@ -49,10 +49,14 @@ class Terms:
 
     def tsquery(self) -> str:
         """PostgreSQL ``to_tsquery`` text: the words (letters and digits only, so no operator) joined by AND."""
+        return " & ".join(self.word_tsqueries())
+
+    def word_tsqueries(self) -> list[str]:
+        """Each word's own ``to_tsquery`` text, the last one a prefix when ``prefix`` says so."""
         terms = list(self.words)
         if self.prefix:
             terms[-1] += ":*"
-        return " & ".join(terms)
+        return terms
 
     @cached_property
     def _folded(self) -> frozenset[str]:
