@@ -2,256 +2,99 @@
 keep it on SQLite and PostgreSQL, counting it from scratch (the migration's backfill, a change of the centre's zone),
 and ``delegations.last_contact_on``.
 
-The triggers are written here once for both databases (``tracker.sql_triggers`` creates them): the few
-expressions that differ are in ``_Sql``.
+The triggers are written here once for both databases (``tracker.sql_triggers`` creates them), from the SQL in
+``tracker.health.summary_sql``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import Connection, select, text
 
 from tracker import sql_triggers
 from tracker.extensions import db
-from tracker.health.summary import DAYS_BAND, GRAIN_CONSTANTS, GRAINS, NEVER
-from tracker.models import OPEN_STATUSES, DelegationStatus, FollowUpCountsZone, RequestStatus
-from tracker.sql_triggers import Trigger
-
-#: The summary's zone; UTC until the first count (a read then counts again in the centre's zone).
-_ZONE = "coalesce((SELECT zone FROM follow_up_counts_zone WHERE id = 1), 'UTC')"
-_OPEN = ", ".join(f"'{status.value}'" for status in sorted(OPEN_STATUSES, key=lambda s: s.value))
-_CALLED_OFF = f"'{RequestStatus.DECLINED.value}', '{RequestStatus.WITHDRAWN.value}'"
-_ACTIVE = f"'{DelegationStatus.ACTIVE.value}'"
-_KEY = "measure, visit_year, country_id, tier, day, until"
-_ALL = {name: repr(value) for name, value in GRAIN_CONSTANTS.items()}
-
-
-class _Sql:
-    """The few expressions whose SQL differs between the databases."""
-
-    def __init__(self, dialect: str) -> None:
-        if dialect not in ("sqlite", "postgresql"):
-            raise NotImplementedError(f"no follow-up summary written for {dialect}")
-        self.sqlite = dialect == "sqlite"
-
-    def year(self, day: str) -> str:
-        if self.sqlite:
-            return f"CAST(strftime('%Y', {day}) AS INTEGER)"
-        return f"CAST(EXTRACT(YEAR FROM {day}) AS INTEGER)"
-
-    def day(self, day: str) -> str:
-        return f"CAST(julianday({day}) - 2440587.5 AS INTEGER)" if self.sqlite else f"({day} - DATE '1970-01-01')"
-
-    def local_day(self, timestamp: str) -> str:
-        """The day number of a stored UTC timestamp's date in the summary's zone (tracker.sql_dates.local_date)."""
-        if self.sqlite:
-            return self.day(f"tracker_local_date({timestamp}, {_ZONE})")
-        return self.day(f"CAST(timezone({_ZONE}, timezone('UTC', {timestamp})) AS DATE)")
-
-    def month(self, day: str) -> str:
-        """The month number (``tracker.health.summary.month_number``) of a day number."""
-        if self.sqlite:
-            date = f"{day} * 86400, 'unixepoch'"
-            return f"(CAST(strftime('%Y', {date}) AS INTEGER) * 12 + CAST(strftime('%m', {date}) AS INTEGER) - 1)"
-        date = f"(DATE '1970-01-01' + {day})"
-        return f"(CAST(EXTRACT(YEAR FROM {date}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {date}) AS INTEGER) - 1)"
-
-    def later(self, first: str, second: str) -> str:
-        return f"max({first}, {second})" if self.sqlite else f"GREATEST({first}, {second})"
-
-    @property
-    def differs(self) -> str:
-        return "IS NOT" if self.sqlite else "IS DISTINCT FROM"
-
-
-@dataclass(frozen=True)
-class _Cohort:
-    """Where a row's cohort comes from: SQL for the visit's start, the country and the tier, and the FROM/WHERE
-    that make them (and the row's own columns) available."""
-
-    starts_on: str
-    country_id: str
-    tier: str
-    source: str
-    where: str
-
-    def columns(self, sql: _Sql) -> str:
-        return (f"{sql.year(self.starts_on)} AS visit_year, {self.country_id} AS country_id, "
-                f"coalesce({self.tier}, '') AS tier")
-
-
-#: Measures of rows: (measure, day, until, condition, also by coarser cohorts), SQL over the rows' base columns.
-_Events = tuple[tuple[str, str, str, str, bool], ...]
-#: Over a request's base columns: status, due_day, created_day, delivered_day, overdue_from, overdue_month,
-#: until_month.
-_REQUEST_EVENTS: _Events = (
-    ("'requests'", "0", "0", "TRUE", True),
-    ("'on_time'", "0", "0", "delivered_day <= due_day", True),
-    ("'late'", "0", "0", "delivered_day > due_day", True),
-    ("'days'", "delivered_day - created_day", "0", "delivered_day IS NOT NULL", True),
-    # Integer division on both databases (towards zero).
-    ("'days_band'", f"(delivered_day - created_day) / {DAYS_BAND}", "0", "delivered_day IS NOT NULL", True),
-    ("'open'", "0", "0", f"status IN ({_OPEN})", True),
-    ("'open_due'", "due_day", "0", f"status IN ({_OPEN})", True),
-    ("'overdue'", "overdue_from", f"coalesce(delivered_day, {NEVER})",
-     f"status NOT IN ({_CALLED_OFF}) AND overdue_from < coalesce(delivered_day, {NEVER})", False),
-    ("'overdue_months'", "overdue_month", "until_month",
-     f"status NOT IN ({_CALLED_OFF}) AND overdue_month < until_month", True),
-)  # fmt: skip
-#: Over a delegation's base columns: status, ends_day, last_contact_day.
-_DELEGATION_EVENTS: _Events = (
-    ("'delegations'", "0", "0", "TRUE", True),
-    ("'active'", "0", "0", f"status = {_ACTIVE}", True),
-    ("'active_ended'", "ends_day", "0", f"status = {_ACTIVE}", True),
-    ("'active_quiet'", "coalesce(last_contact_day, ends_day)", "0", f"status = {_ACTIVE}", True),
-    ("'last_contact'", "last_contact_day", "0", "last_contact_day IS NOT NULL", True),
+from tracker.health.summary import GRAINS, NEVER
+from tracker.health.summary_sql import (
+    DELEGATION_EVENTS,
+    GRAIN_LITERALS,
+    KEY,
+    NEED_EVENTS,
+    REQUEST_EVENTS,
+    Cohort,
+    Rows,
+    Sql,
+    add_counts,
+    delegation_base,
+    need_base,
+    request_base,
 )
-_NEED_EVENTS: _Events = (("'need:' || category", "0", "0", "TRUE", True),)
-
-
-def _request_base(sql: _Sql, cohort: _Cohort, row: str) -> str:
-    created, due = sql.local_day(f"{row}.created_at"), sql.day(f"{row}.due_on")
-    delivered, overdue_from = sql.local_day(f"{row}.delivered_at"), sql.later(created, f"{due} + 1")
-    return (
-        f"SELECT {cohort.columns(sql)}, {row}.status AS status, {due} AS due_day, {created} AS created_day, "
-        f"{delivered} AS delivered_day, {overdue_from} AS overdue_from, {sql.month(overdue_from)} AS overdue_month, "
-        f"CASE WHEN {delivered} IS NULL THEN {NEVER} ELSE {sql.month(delivered)} END AS until_month "
-        f"FROM {cohort.source} WHERE {cohort.where}"
-    )
-
-
-def _delegation_base(sql: _Sql, cohort: _Cohort, row: str, ends_on: str) -> str:
-    return (
-        f"SELECT {cohort.columns(sql)}, {row}.status AS status, {sql.day(ends_on)} AS ends_day, "
-        f"{sql.day(f'{row}.last_contact_on')} AS last_contact_day FROM {cohort.source} WHERE {cohort.where}"
-    )
-
-
-def _need_base(sql: _Sql, cohort: _Cohort, row: str) -> str:
-    return f"SELECT {cohort.columns(sql)}, {row}.category AS category FROM {cohort.source} WHERE {cohort.where}"
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """Rows to count: a SELECT of their cohort and base columns, their measures, and +1 (added) or -1 (gone)."""
-
-    base: str
-    events: _Events
-    sign: int
-
-
-#: The cohorts and the grains as rows (their measure's suffix, the cohort column each keeps; "" keeps all): a measure
-#: kept by grains reads its rows once and writes them once per grain (on SQLite, whose triggers have no CTE, a SELECT
-#: per grain worked out every row's days again, local dates through a Python function).
-_GRAIN_ROWS = "(" + " UNION ALL ".join(
-    f"SELECT '{suffix}' AS suffix, '{kept}' AS kept" for suffix, kept in (("", ""), *GRAINS)
-) + ") AS grain"  # fmt: skip
-
-
-def _grained_cohort() -> str:
-    """The cohort columns as a grain row keeps them: the others are the grain's constants."""
-    return ", ".join(f"CASE WHEN grain.kept IN ('', '{name}') THEN {name} ELSE {_ALL[name]} END AS {name}"
-                     for name in _ALL)  # fmt: skip
-
-
-def _events(rows: _Rows, source: str) -> list[str]:
-    """One SELECT per measure of ``rows`` read from ``source`` (a derived table or a CTE's name), with a row per
-    grain of the measures kept by coarser cohorts (``GRAINS``)."""
-    selects = []
-    for measure, day, until, condition, grained in rows.events:
-        cohort, read = ", ".join(_ALL), source
-        if grained:
-            measure, cohort = f"{measure} || grain.suffix", _grained_cohort()
-            read = f"{source} CROSS JOIN {_GRAIN_ROWS}"
-        selects.append(f"SELECT {measure} AS measure, {cohort}, {day} AS day, {until} AS until, {rows.sign} AS n "
-                       f"FROM {read} WHERE {condition}")
-    return selects
-
-
-def _add(parts: list[_Rows], named: bool) -> str:
-    """Add the counts of ``parts`` to the summary (summed per row first: PostgreSQL updates a row once).
-
-    ``named``: each part's base rows are worked out once, as a materialized CTE, then read by every measure;
-    otherwise (SQLite's triggers, which refuse CTEs) each measure reads its own derived table.
-    """
-    if named:
-        names = [f"rows_{index}" for index in range(len(parts))]
-        with_ = "WITH " + ", ".join(f"{name} AS MATERIALIZED ({part.base})" for name, part in zip(names, parts)) + " "
-        selects = [select for name, part in zip(names, parts) for select in _events(part, name)]
-    else:
-        with_, selects = "", [select for part in parts for select in _events(part, f"({part.base}) AS base")]
-    return (
-        f"{with_}INSERT INTO follow_up_counts ({_KEY}, count) "
-        f"SELECT {_KEY}, sum(n) FROM ({' UNION ALL '.join(selects)}) AS events GROUP BY {_KEY} HAVING sum(n) <> 0 "
-        f"ON CONFLICT ({_KEY}) DO UPDATE SET count = follow_up_counts.count + excluded.count"
-    )
+from tracker.models import FollowUpCountsZone
+from tracker.sql_triggers import Trigger
 
 
 # Where each kind of row finds its cohort, for a row ``row``: NEW or OLD, or the alias of the rows of ``table`` (a
 # PostgreSQL statement trigger's transition table).
-def _by_delegation(row: str, table: str | None) -> _Cohort:
+def _by_delegation(row: str, table: str | None) -> Cohort:
     """A request or need: through its delegation (which must still be there) and the delegation's visit."""
     visit = "JOIN visits v ON v.id = d.visit_id"
     if table:
-        return _Cohort("v.starts_on", "d.country_id", "d.tier",
+        return Cohort("v.starts_on", "d.country_id", "d.tier",
                        f"{table} {row} JOIN delegations d ON d.id = {row}.delegation_id {visit}", "TRUE")
-    return _Cohort("v.starts_on", "d.country_id", "d.tier", f"delegations d {visit}", f"d.id = {row}.delegation_id")
+    return Cohort("v.starts_on", "d.country_id", "d.tier", f"delegations d {visit}", f"d.id = {row}.delegation_id")
 
 
-def _children_of_delegation(table: str, alias: str, delegation: str) -> _Cohort:
+def _children_of_delegation(table: str, alias: str, delegation: str) -> Cohort:
     """The requests or needs of the delegation row ``delegation`` (NEW or OLD), in its cohort."""
-    return _Cohort("v.starts_on", f"{delegation}.country_id", f"{delegation}.tier",
+    return Cohort("v.starts_on", f"{delegation}.country_id", f"{delegation}.tier",
                    f"{table} {alias} JOIN visits v ON v.id = {delegation}.visit_id",
                    f"{alias}.delegation_id = {delegation}.id")
 
 
-def _children_of_visit(table: str, alias: str, visit: str) -> _Cohort:
-    return _Cohort(f"{visit}.starts_on", "d.country_id", "d.tier",
+def _children_of_visit(table: str, alias: str, visit: str) -> Cohort:
+    return Cohort(f"{visit}.starts_on", "d.country_id", "d.tier",
                    f"{table} {alias} JOIN delegations d ON d.id = {alias}.delegation_id", f"d.visit_id = {visit}.id")
 
 
 class _Counts:
     """What rows to add (sign 1) or take away (-1) in each trigger, for one database."""
 
-    def __init__(self, sql: _Sql) -> None:
+    def __init__(self, sql: Sql) -> None:
         self.sql = sql
 
-    def add(self, *parts: list[_Rows]) -> str:
+    def add(self, *parts: list[Rows]) -> str:
         """The trigger's statement: PostgreSQL works out each row's days once (a CTE); SQLite has no CTE there."""
-        return _add([rows for part in parts for rows in part], named=not self.sql.sqlite)
+        return add_counts([rows for part in parts for rows in part], named=not self.sql.sqlite)
 
-    def request(self, row: str, sign: int, table: str | None = None) -> list[_Rows]:
-        return [_Rows(_request_base(self.sql, _by_delegation(row, table), row), _REQUEST_EVENTS, sign)]
+    def request(self, row: str, sign: int, table: str | None = None) -> list[Rows]:
+        return [Rows(request_base(self.sql, _by_delegation(row, table), row), REQUEST_EVENTS, sign)]
 
-    def need(self, row: str, sign: int, table: str | None = None) -> list[_Rows]:
-        return [_Rows(_need_base(self.sql, _by_delegation(row, table), row), _NEED_EVENTS, sign)]
+    def need(self, row: str, sign: int, table: str | None = None) -> list[Rows]:
+        return [Rows(need_base(self.sql, _by_delegation(row, table), row), NEED_EVENTS, sign)]
 
-    def delegation(self, row: str, sign: int, table: str | None = None) -> list[_Rows]:
+    def delegation(self, row: str, sign: int, table: str | None = None) -> list[Rows]:
         source, where = (f"{table} {row} JOIN visits v ON v.id = {row}.visit_id", "TRUE") if table else (
             "visits v", f"v.id = {row}.visit_id")
-        cohort = _Cohort("v.starts_on", f"{row}.country_id", f"{row}.tier", source, where)
-        return [_Rows(_delegation_base(self.sql, cohort, row, "v.ends_on"), _DELEGATION_EVENTS, sign)]
+        cohort = Cohort("v.starts_on", f"{row}.country_id", f"{row}.tier", source, where)
+        return [Rows(delegation_base(self.sql, cohort, row, "v.ends_on"), DELEGATION_EVENTS, sign)]
 
-    def children_of_delegation(self, row: str, sign: int) -> list[_Rows]:
-        requests = _request_base(self.sql, _children_of_delegation("information_requests", "r", row), "r")
-        needs = _need_base(self.sql, _children_of_delegation("stated_needs", "n", row), "n")
-        return [_Rows(requests, _REQUEST_EVENTS, sign), _Rows(needs, _NEED_EVENTS, sign)]
+    def children_of_delegation(self, row: str, sign: int) -> list[Rows]:
+        requests = request_base(self.sql, _children_of_delegation("information_requests", "r", row), "r")
+        needs = need_base(self.sql, _children_of_delegation("stated_needs", "n", row), "n")
+        return [Rows(requests, REQUEST_EVENTS, sign), Rows(needs, NEED_EVENTS, sign)]
 
-    def delegations_of_visit(self, row: str, sign: int) -> list[_Rows]:
-        cohort = _Cohort(f"{row}.starts_on", "d.country_id", "d.tier", "delegations d", f"d.visit_id = {row}.id")
-        return [_Rows(_delegation_base(self.sql, cohort, "d", f"{row}.ends_on"), _DELEGATION_EVENTS, sign)]
+    def delegations_of_visit(self, row: str, sign: int) -> list[Rows]:
+        cohort = Cohort(f"{row}.starts_on", "d.country_id", "d.tier", "delegations d", f"d.visit_id = {row}.id")
+        return [Rows(delegation_base(self.sql, cohort, "d", f"{row}.ends_on"), DELEGATION_EVENTS, sign)]
 
-    def children_of_visit(self, row: str, sign: int) -> list[_Rows]:
-        requests = _request_base(self.sql, _children_of_visit("information_requests", "r", row), "r")
-        needs = _need_base(self.sql, _children_of_visit("stated_needs", "n", row), "n")
-        return [_Rows(requests, _REQUEST_EVENTS, sign), _Rows(needs, _NEED_EVENTS, sign)]
+    def children_of_visit(self, row: str, sign: int) -> list[Rows]:
+        requests = request_base(self.sql, _children_of_visit("information_requests", "r", row), "r")
+        needs = need_base(self.sql, _children_of_visit("stated_needs", "n", row), "n")
+        return [Rows(requests, REQUEST_EVENTS, sign), Rows(needs, NEED_EVENTS, sign)]
 
 
 def triggers(dialect: str) -> list[Trigger]:
     """Every trigger that keeps the summary and ``delegations.last_contact_on``."""
-    sql = _Sql(dialect)
+    sql = Sql(dialect)
     rows = _Counts(sql)
     add = rows.add
     cohort_moved = (f"OLD.tier {sql.differs} NEW.tier OR OLD.country_id <> NEW.country_id "
@@ -345,30 +188,30 @@ def drop_triggers(connection: Connection) -> None:
 
 def count_everything(connection: Connection, zone: str) -> None:
     """Count the summary from scratch in ``zone`` (the migration's backfill; a change of the centre's zone)."""
-    sql = _Sql(connection.dialect.name)
+    sql = Sql(connection.dialect.name)
     # The row is kept (with its version, ``tracker.health.summary_version``), made only by the first count.
     kept = connection.execute(text("UPDATE follow_up_counts_zone SET zone = :zone WHERE id = 1"), {"zone": zone})
     if not kept.rowcount:
         connection.execute(text("INSERT INTO follow_up_counts_zone (id, zone) VALUES (1, :zone)"), {"zone": zone})
     connection.execute(text("DELETE FROM follow_up_counts"))
     join = "JOIN delegations d ON d.id = {a}.delegation_id JOIN visits v ON v.id = d.visit_id"
-    requests = _Cohort("v.starts_on", "d.country_id", "d.tier", "information_requests r " + join.format(a="r"), "TRUE")
-    needs = _Cohort("v.starts_on", "d.country_id", "d.tier", "stated_needs n " + join.format(a="n"), "TRUE")
-    delegations = _Cohort("v.starts_on", "d.country_id", "d.tier", "delegations d JOIN visits v ON v.id = d.visit_id",
+    requests = Cohort("v.starts_on", "d.country_id", "d.tier", "information_requests r " + join.format(a="r"), "TRUE")
+    needs = Cohort("v.starts_on", "d.country_id", "d.tier", "stated_needs n " + join.format(a="n"), "TRUE")
+    delegations = Cohort("v.starts_on", "d.country_id", "d.tier", "delegations d JOIN visits v ON v.id = d.visit_id",
                           "TRUE")
     parts = [
-        _Rows(_request_base(sql, requests, "r"), _REQUEST_EVENTS, 1),
-        _Rows(_need_base(sql, needs, "n"), _NEED_EVENTS, 1),
-        _Rows(_delegation_base(sql, delegations, "d", "v.ends_on"), _DELEGATION_EVENTS, 1),
+        Rows(request_base(sql, requests, "r"), REQUEST_EVENTS, 1),
+        Rows(need_base(sql, needs, "n"), NEED_EVENTS, 1),
+        Rows(delegation_base(sql, delegations, "d", "v.ends_on"), DELEGATION_EVENTS, 1),
     ]
     for part in parts:  # each request's days are worked out once, then counted under every measure
-        connection.exec_driver_sql(_add([part], named=True))
+        connection.exec_driver_sql(add_counts([part], named=True))
 
 
 def count_overdue_months(connection: Connection) -> None:
     """Count ``overdue_months`` (and by coarser cohorts) from the summary's overdue spans, as the triggers count
     them: the backfill of the migration that added the measure (seconds, where counting every request took minutes)."""
-    sql = _Sql(connection.dialect.name)
+    sql = Sql(connection.dialect.name)
     measures = ", ".join(f"'overdue_months{suffix}'" for suffix, _ in (("", ""), *GRAINS))
     connection.exec_driver_sql(f"DELETE FROM follow_up_counts WHERE measure IN ({measures})")
     spans = (
@@ -377,10 +220,11 @@ def count_overdue_months(connection: Connection) -> None:
         "FROM follow_up_counts WHERE measure = 'overdue'"
     )
     for suffix, kept in (("", ""), *GRAINS):
-        columns = ", ".join(name if kept in ("", name) else _ALL[name] for name in _ALL)
+        columns = ", ".join(name if kept in ("", name) else GRAIN_LITERALS[name] for name in GRAIN_LITERALS)
+        grouped = kept or ", ".join(GRAIN_LITERALS)
         connection.exec_driver_sql(
-            f"INSERT INTO follow_up_counts ({_KEY}, count) SELECT 'overdue_months{suffix}', {columns}, day, until, "
-            f"sum(count) FROM ({spans}) AS spans WHERE day < until GROUP BY {kept or ', '.join(_ALL)}, day, until "
+            f"INSERT INTO follow_up_counts ({KEY}, count) SELECT 'overdue_months{suffix}', {columns}, day, until, "
+            f"sum(count) FROM ({spans}) AS spans WHERE day < until GROUP BY {grouped}, day, until "
             "HAVING sum(count) <> 0"
         )
 
