@@ -324,8 +324,8 @@ def table(result: dict) -> str:
         to_hello, to_sql = page["p95_ms"] / page["hello_p95_ms"], page["p50_ms"] / max(page["raw_sql_ms"], 0.01)
         lines.append(
             f"{name:<22} {page['p50_ms']:>8} {page['p95_ms']:>8} {page['requests']:>4} {page['changed_p95_ms']:>7} "
-            f"{page['queries']:>7} "
-            f"{page['raw_sql_ms']:>10} {to_hello:>7.1f} {to_sql:>6.1f} {page['machine_slowdown'] or '-':>7}{over}"
+            f"{page['queries']:>7} {page['raw_sql_ms']:>10} {to_hello:>7.1f} {to_sql:>6.1f} "
+            f"{page['machine_slowdown'] or '-':>7}{over}"
         )
     hello = next(iter(result["pages"].values()))["hello_p95_ms"]
     lines += [

@@ -237,18 +237,19 @@ def count_last_contacts(connection: Connection) -> None:
     )
 
 
+#: The summary's state: the zone its local dates are in, and its version.
+_STATE = select(FollowUpCountsZone.zone, FollowUpCountsZone.version).where(FollowUpCountsZone.id == 1)
+
+
 def ensure_counted() -> int:
     """Before reading the summary: count everything again (and commit) if the centre's zone is not the one the
     summary's local dates are in (the zone was changed in the settings; a test's own zone). The summary's version
     (``tracker.health.summary_version``), read in the same query."""
     zone = current_app.config["TIMEZONE"]
-    state = _STATE.where(FollowUpCountsZone.id == 1)
-    counted = db.session.execute(state).one_or_none()
+    counted = db.session.execute(_STATE).one_or_none()
     if counted is None or counted.zone != zone:
         count_everything(db.session.connection(), zone)
         db.session.commit()
-        counted = db.session.execute(state).one()
+        counted = db.session.execute(_STATE).one()
     return counted.version
 
-
-_STATE = select(FollowUpCountsZone.zone, FollowUpCountsZone.version)
